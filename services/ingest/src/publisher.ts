@@ -1,0 +1,105 @@
+import { createHash } from 'node:crypto';
+import { headers, type NatsConnection } from '@nats-io/nats-core';
+import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import { encodeBody, HEADER_COUNT, HEADER_FORMAT, HEADER_TENANT, MESSAGE_FORMAT_VERSION } from '@adstream/shared/message-format';
+import { eventSubject } from '@adstream/shared/jetstream-topology';
+
+export class PublishError extends Error {
+  readonly retryAfterSeconds: number;
+  constructor(message: string, retryAfterSeconds: number, options?: ErrorOptions) {
+    super(message, options);
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+export class MessageTooLargeError extends Error {}
+
+export interface EventPublisher {
+  /** Resolves once JetStream has stored the events; rejects with PublishError or MessageTooLargeError. */
+  publish(tenant: string, rows: readonly string[], eventIds: readonly string[]): Promise<{ duplicate: boolean }>;
+  ready(): Promise<boolean>;
+}
+
+export interface JetStreamPublisherOptions {
+  stream: string;
+  subjectPrefix: string;
+  timeoutMs: number;
+}
+
+const SAFE_TOKEN = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** Tenants become subject tokens; names that are not valid tokens are hashed. */
+function tenantToken(tenant: string): string {
+  return SAFE_TOKEN.test(tenant) ? tenant : `h${createHash('sha256').update(tenant).digest('hex').slice(0, 24)}`;
+}
+
+/**
+ * The message id is derived from the tenant and the event ids it carries, so
+ * JetStream drops a resend of the same request within its duplicate window.
+ */
+function messageId(tenant: string, eventIds: readonly string[]): string {
+  const h = createHash('sha256').update(tenant).update('\n');
+  for (const id of eventIds) h.update(id);
+  return h.digest('base64url');
+}
+
+function isStreamFull(err: unknown): boolean {
+  const text = String((err as Error)?.message ?? '').toLowerCase();
+  return text.includes('maximum bytes') || text.includes('maximum messages') || text.includes('insufficient') || text.includes('storage');
+}
+
+export class JetStreamPublisher implements EventPublisher {
+  readonly #nc: NatsConnection;
+  readonly #js: JetStreamClient;
+  readonly #opts: JetStreamPublisherOptions;
+  #readyCache: { at: number; ok: boolean } = { at: 0, ok: false };
+  #jsm: Promise<JetStreamManager> | undefined;
+
+  constructor(nc: NatsConnection, opts: JetStreamPublisherOptions) {
+    this.#nc = nc;
+    this.#js = jetstream(nc);
+    this.#opts = opts;
+  }
+
+  async publish(tenant: string, rows: readonly string[], eventIds: readonly string[]): Promise<{ duplicate: boolean }> {
+    const body = encodeBody(rows);
+    const maxPayload = this.#nc.info?.max_payload ?? 1024 * 1024;
+    // Headers share the payload limit; 1 KiB is far more than ours take.
+    if (body.length + 1024 > maxPayload) {
+      throw new MessageTooLargeError(`the accepted events encode to ${body.length} bytes, over the ${maxPayload - 1024} bytes one message may carry: send fewer events per request`);
+    }
+    const h = headers();
+    h.set(HEADER_FORMAT, MESSAGE_FORMAT_VERSION);
+    h.set(HEADER_TENANT, tenant);
+    h.set(HEADER_COUNT, String(rows.length));
+    try {
+      const ack = await this.#js.publish(eventSubject(this.#opts, tenantToken(tenant)), body, {
+        msgID: messageId(tenant, eventIds),
+        headers: h,
+        timeout: this.#opts.timeoutMs,
+        expect: { streamName: this.#opts.stream },
+      });
+      return { duplicate: ack.duplicate };
+    } catch (err) {
+      if (isStreamFull(err)) throw new PublishError('the event stream is full; retry later', 30, { cause: err });
+      throw new PublishError(`JetStream is unavailable: ${(err as Error).message}`, 2, { cause: err });
+    }
+  }
+
+  async ready(): Promise<boolean> {
+    const now = Date.now();
+    if (now - this.#readyCache.at < 1000) return this.#readyCache.ok;
+    let ok = false;
+    if (!this.#nc.isClosed()) {
+      try {
+        this.#jsm ??= jetstreamManager(this.#nc, { timeout: 1000, checkAPI: false });
+        await (await this.#jsm).streams.info(this.#opts.stream);
+        ok = true;
+      } catch {
+        ok = false;
+      }
+    }
+    this.#readyCache = { at: Date.now(), ok };
+    return ok;
+  }
+}

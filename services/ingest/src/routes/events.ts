@@ -1,0 +1,59 @@
+import type { FastifyInstance } from 'fastify';
+import { v7 as uuidv7 } from 'uuid';
+import { eventsOf, HttpError } from '../body-parsers.ts';
+import { MessageTooLargeError, PublishError, type EventPublisher } from '../publisher.ts';
+import { validateBatch } from '../validate-batch.ts';
+
+export interface EventsRouteOptions {
+  publisher: EventPublisher;
+  maxEventsPerRequest: number;
+  rateLimitPerKeyRps: number;
+  now?: () => number;
+}
+
+/**
+ * POST /v1/events: validate, stamp, publish as one JetStream message, and
+ * answer 202 only after JetStream has stored it. Nothing of a request is
+ * published unless all of its valid events are.
+ */
+export async function eventsRoute(app: FastifyInstance, opts: EventsRouteOptions): Promise<void> {
+  const now = opts.now ?? Date.now;
+  app.post(
+    '/v1/events',
+    {
+      onRequest: app.requireScope('ingest'),
+      config: {
+        rateLimit: {
+          max: opts.rateLimitPerKeyRps,
+          timeWindow: 1000,
+          keyGenerator: (request) => request.principal?.keyId ?? request.ip,
+        },
+      },
+    },
+    async (request, reply) => {
+      if (request.body === undefined) throw new HttpError(400, 'request body is empty');
+      const items = eventsOf(request.body);
+      if (items.length === 0) throw new HttpError(400, 'request contains no events');
+      if (items.length > opts.maxEventsPerRequest) {
+        throw new HttpError(413, `request contains ${items.length} events; at most ${opts.maxEventsPerRequest} are allowed`);
+      }
+      const tenant = request.principal!.tenant;
+      const batch = validateBatch(items, tenant, now(), uuidv7);
+      const accepted = batch.rows.length + batch.duplicates;
+      const result = { accepted, rejected: batch.rejected, duplicates: batch.duplicates, errors: batch.errors };
+      if (batch.rows.length === 0) return reply.code(400).send(result);
+      try {
+        await opts.publisher.publish(tenant, batch.rows, batch.eventIds);
+      } catch (err) {
+        if (err instanceof MessageTooLargeError) throw new HttpError(413, err.message);
+        if (err instanceof PublishError) {
+          request.log.warn({ err: err.cause ?? err }, 'publish failed');
+          reply.header('Retry-After', String(err.retryAfterSeconds));
+          return reply.code(503).send({ statusCode: 503, error: 'Service Unavailable', message: `${err.message}; nothing of this request was accepted` });
+        }
+        throw err;
+      }
+      return reply.code(202).send(result);
+    },
+  );
+}

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { envBool, envInt, envLogLevel, parseEnv } from '@adstream/shared/env';
+
+export const processorEnvSchema = z.object({
+  LOG_LEVEL: envLogLevel,
+  NATS_URL: z.string().min(1).default('nats://127.0.0.1:4222'),
+  NATS_NAME: z.string().default('adstream-processor'),
+  JETSTREAM_PROVISION: envBool(true),
+  CLICKHOUSE_URL: z.url({ message: 'must be an http(s) URL' }).default('http://127.0.0.1:8123'),
+  CLICKHOUSE_USER: z.string().default('default'),
+  CLICKHOUSE_PASSWORD: z.string().default(''),
+  CLICKHOUSE_DATABASE: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a plain identifier').default('adstream'),
+  CLICKHOUSE_TIMEOUT_MS: envInt(30_000, 1_000, 600_000),
+  MIGRATE_ON_START: envBool(true),
+  BATCH_MAX_ROWS: envInt(50_000, 1, 1_000_000),
+  BATCH_MAX_BYTES: envInt(32 * 1024 * 1024, 1024, 512 * 1024 * 1024),
+  FLUSH_INTERVAL_MS: envInt(250, 10, 60_000),
+  PREFETCH_MESSAGES: envInt(64, 1, 10_000),
+  MAX_ATTEMPTS: envInt(5, 1, 100),
+  RETRY_INITIAL_MS: envInt(200, 10, 60_000),
+  RETRY_MAX_MS: envInt(10_000, 100, 600_000),
+  SHUTDOWN_GRACE_MS: envInt(25_000, 0, 600_000),
+});
+
+export type ProcessorConfig = z.output<typeof processorEnvSchema>;
+
+export function loadProcessorConfig(env: NodeJS.ProcessEnv = process.env): ProcessorConfig {
+  return parseEnv(processorEnvSchema, env);
+}

@@ -1,0 +1,28 @@
+/**
+ * ClickHouse error codes that mean "this data cannot be inserted", as opposed
+ * to "ClickHouse cannot take inserts right now". Only the former may send a
+ * message to the dead-letter stream; everything else is retried.
+ */
+const DATA_ERROR_CODES = new Set([
+  '6', // CANNOT_PARSE_TEXT
+  '26', // CANNOT_PARSE_QUOTED_STRING
+  '27', // CANNOT_PARSE_INPUT_ASSERTION_FAILED
+  '32', // ATTEMPT_TO_READ_AFTER_EOF
+  '38', // CANNOT_PARSE_DATE
+  '41', // CANNOT_PARSE_DATETIME
+  '53', // TYPE_MISMATCH
+  '69', // ARGUMENT_OUT_OF_BOUND
+  '70', // CANNOT_CONVERT_TYPE
+  '72', // CANNOT_PARSE_NUMBER
+  '117', // INCORRECT_DATA
+  '131', // TOO_LARGE_STRING_SIZE
+  '376', // CANNOT_PARSE_UUID
+  '691', // UNKNOWN_ELEMENT_OF_ENUM
+]);
+
+export function isDataError(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  if (typeof code === 'string' && DATA_ERROR_CODES.has(code)) return true;
+  // 18.16 reports an unknown enum value as code 36 with this text.
+  return typeof code === 'string' && code === '36' && /Unknown element .* for type Enum/i.test(String((err as Error).message));
+}

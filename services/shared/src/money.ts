@@ -1,0 +1,37 @@
+/**
+ * Money travels as decimal currency units on the wire and is stored as integer
+ * micros. Converting through the decimal string (not by multiplying floats)
+ * keeps 0.1 + 0.2 from becoming 300000.00000000006 micros.
+ */
+export const MAX_MONEY_UNITS = 1_000_000_000;
+const DECIMAL = /^(0|[1-9]\d{0,9})(?:\.(\d{1,6}))?$/;
+
+export type MoneyResult = { ok: true; micros: number } | { ok: false; message: string };
+
+export function toMicros(value: unknown): MoneyResult {
+  let text: string;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) return { ok: false, message: 'must be a finite number' };
+    if (value < 0) return { ok: false, message: 'must be ≥ 0' };
+    // Number#toString switches to exponent notation below 1e-6, which is already
+    // more precision than micros can hold.
+    text = value.toString();
+  } else if (typeof value === 'string') {
+    text = value;
+  } else {
+    return { ok: false, message: 'must be a decimal number or decimal string' };
+  }
+  if (text.startsWith('-')) return { ok: false, message: 'must be ≥ 0' };
+  const match = DECIMAL.exec(text);
+  if (!match) {
+    return { ok: false, message: 'must be a decimal amount with at most 6 fraction digits' };
+  }
+  const whole = Number(match[1]);
+  if (whole > MAX_MONEY_UNITS) return { ok: false, message: `must be ≤ ${MAX_MONEY_UNITS}` };
+  const fraction = Number((match[2] ?? '').padEnd(6, '0'));
+  return { ok: true, micros: whole * 1_000_000 + fraction };
+}
+
+export function microsToUnits(micros: number): number {
+  return micros / 1_000_000;
+}
