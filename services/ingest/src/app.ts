@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import type { ApiKeyStore } from '@adstream/shared/api-keys';
 import { authPlugin } from '@adstream/shared/http/auth';
@@ -15,14 +15,15 @@ export interface IngestAppOptions {
   maxDecompressedBytes: number;
   maxEventsPerRequest: number;
   rateLimitPerKeyRps: number;
-  logger?: FastifyServerOptions['logger'];
+  /** A pino logger; none in tests. */
+  logger?: FastifyBaseLogger;
   now?: () => number;
 }
 
 /** Builds the ingest HTTP app without listening, so tests can `inject` requests. */
 export async function buildIngestApp(opts: IngestAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: opts.logger ?? false,
+    ...(opts.logger ? { loggerInstance: opts.logger } : { logger: false }),
     bodyLimit: opts.bodyLimitBytes,
     disableRequestLogging: true,
     return503OnClosing: true,

@@ -3,6 +3,8 @@ import { envBool, envInt, envLogLevel, parseEnv } from '@adstream/shared/env';
 
 export const processorEnvSchema = z.object({
   LOG_LEVEL: envLogLevel,
+  HEALTH_PORT: envInt(8082, 1, 65535),
+  HOST: z.string().default('0.0.0.0'),
   NATS_URL: z.string().min(1).default('nats://127.0.0.1:4222'),
   NATS_NAME: z.string().default('adstream-processor'),
   JETSTREAM_PROVISION: envBool(true),

@@ -9,6 +9,7 @@ import { topologyFromEnv } from '@adstream/shared/topology-config';
 import { loadProcessorConfig } from './config.ts';
 import { ConsumerLoop } from './consumer-loop.ts';
 import { JetStreamDeadLetterSink } from './dead-letter.ts';
+import { buildHealthServer } from './health-server.ts';
 import { ClickHouseEventStore } from './event-store.ts';
 import { BatchPipeline } from './pipeline.ts';
 
@@ -29,16 +30,16 @@ async function main(): Promise<void> {
   const nc = await connectNats(config.NATS_URL, config.NATS_NAME, log);
   if (config.JETSTREAM_PROVISION) await ensureTopology(await jetstreamManager(nc), topology);
   const consumer = await jetstream(nc).consumers.get(topology.stream, topology.consumer);
-  let loop: ConsumerLoop | undefined;
+  let stopping = false;
   const pipeline = new BatchPipeline({
     store: new ClickHouseEventStore(clickhouse, config.CLICKHOUSE_DATABASE),
     deadLetters: new JetStreamDeadLetterSink(nc, topology.subjectPrefix),
     log,
     backoff: { initialMs: config.RETRY_INITIAL_MS, maxMs: config.RETRY_MAX_MS },
     maxAttempts: config.MAX_ATTEMPTS,
-    isStopping: () => loop?.stopping ?? false,
+    isStopping: () => stopping,
   });
-  loop = new ConsumerLoop({
+  const loop = new ConsumerLoop({
     consumer,
     pipeline,
     limits: { maxRows: config.BATCH_MAX_ROWS, maxBytes: config.BATCH_MAX_BYTES, maxAgeMs: config.FLUSH_INTERVAL_MS },
@@ -46,13 +47,18 @@ async function main(): Promise<void> {
     ackWaitMs: topology.ackWaitMs,
     log,
   });
+  const health = await buildHealthServer(async () => !stopping && !nc.isClosed() && (await clickhouse.ping()).success);
   onShutdown(log, config.SHUTDOWN_GRACE_MS, async () => {
+    stopping = true;
+    await health.close();
     await loop.stop();
     await nc.drain();
     await clickhouse.close();
   });
+  const consuming = loop.start();
+  await health.listen({ port: config.HEALTH_PORT, host: config.HOST });
   log.info({ stream: topology.stream, consumer: topology.consumer }, 'processor consuming');
-  await loop.start();
+  await consuming;
 }
 
 main().catch((err: unknown) => exitOnStartupError('processor', err));

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { ApiKeyStore } from '@adstream/shared/api-keys';
 import { authPlugin } from '@adstream/shared/http/auth';
@@ -10,13 +10,14 @@ export interface QueryAppOptions {
   keys: ApiKeyStore;
   clickhouse: ClickHouseClient;
   database: string;
-  logger?: FastifyServerOptions['logger'];
+  /** A pino logger; none in tests. */
+  logger?: FastifyBaseLogger;
   now?: () => number;
 }
 
 /** Builds the query HTTP app without listening, so tests can `inject` requests. */
 export async function buildQueryApp(opts: QueryAppOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: opts.logger ?? false, disableRequestLogging: true, return503OnClosing: true });
+  const app = Fastify({ ...(opts.logger ? { loggerInstance: opts.logger } : { logger: false }), disableRequestLogging: true, return503OnClosing: true });
   app.setErrorHandler(errorHandler);
   await app.register(authPlugin, { keys: opts.keys });
   await app.register(healthRoutes, {
