@@ -270,29 +270,33 @@ export function createTrafficSender(options: SenderOptions): TrafficSender {
     if (ran) throw new Error('a TrafficSender runs once');
     ran = true;
 
-    // stop: no new batches. hard: abort requests and retry waits.
+    // stop: no new batch starts. hard: requests in flight and retry waits are aborted,
+    // drainTimeoutMs after stop.
     const stop = new AbortController();
     const hard = new AbortController();
-    let hardTimer: NodeJS.Timeout | undefined;
+    let drainTimer: NodeJS.Timeout | undefined;
+    let endTimer: NodeJS.Timeout | undefined;
     let reason: SendReport['reason'] = 'completed';
-    const armHardStop = (afterMs: number): void => {
-      if (hardTimer) clearTimeout(hardTimer);
-      hardTimer = setTimeout(() => hard.abort(), afterMs);
-    };
-    const onAbort = (): void => {
-      reason = 'aborted';
+    const stopScheduling = (): void => {
+      if (stop.signal.aborted) return;
       stop.abort();
-      armHardStop(drainTimeoutMs);
+      drainTimer = setTimeout(() => hard.abort(), drainTimeoutMs);
     };
-    if (options.signal?.aborted) onAbort();
-    else options.signal?.addEventListener('abort', onAbort, { once: true });
-
     const start = performance.now();
     stats.startedAt = Date.now();
     const end = durationMs > 0 ? start + durationMs : Number.POSITIVE_INFINITY;
-    if (durationMs > 0 && !stop.signal.aborted) armHardStop(durationMs + lateStartGraceMs + drainTimeoutMs);
+    const onAbort = (): void => {
+      if (performance.now() < end) reason = 'aborted';
+      stopScheduling();
+    };
+    const plannedBatches = Math.ceil(totalEvents / batchSize);
+    // Backstop: even if every worker is stuck retrying, nothing new starts after this.
+    if (durationMs > 0) endTimer = setTimeout(stopScheduling, durationMs + lateStartGraceMs);
+    if (options.signal?.aborted) onAbort();
+    else options.signal?.addEventListener('abort', onAbort, { once: true });
 
     let nextIndex = 0;
+    let started = 0;
     let pausedUntil = 0; // performance.now() time before which no request starts (Retry-After)
 
     const waitUntil = async (t: number, signal: AbortSignal): Promise<boolean> => {
@@ -405,18 +409,23 @@ export function createTrafficSender(options: SenderOptions): TrafficSender {
         if (pausedUntil > performance.now() && !(await waitUntil(pausedUntil, stop.signal))) return;
         if (performance.now() > end + lateStartGraceMs) {
           // Fell too far behind: the duration is over.
-          stop.abort();
+          stopScheduling();
           return;
         }
         const size = Math.min(batchSize, totalEvents - first);
-        await sendBatch(options.source.nextBatch(size));
+        const events = options.source.nextBatch(size);
+        if (++started === plannedBatches) stopScheduling(); // all batches started: drain from here on
+        await sendBatch(events);
       }
     };
 
     try {
       await Promise.all(Array.from({ length: concurrency }, () => worker()));
+      // A run lasts its duration (the last batch is due one batch interval before the end).
+      if (reason === 'completed' && Number.isFinite(end)) await waitUntil(end, options.signal ?? new AbortController().signal);
     } finally {
-      if (hardTimer) clearTimeout(hardTimer);
+      clearTimeout(endTimer);
+      clearTimeout(drainTimer);
       options.signal?.removeEventListener('abort', onAbort);
     }
     const elapsedMs = performance.now() - start;

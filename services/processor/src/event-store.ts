@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import type { ClickHouseClient } from '@clickhouse/client';
-import { sqlIdentifier, sqlStringList } from '@adstream/shared/sql';
+import { queryWithExternalTable, type ExternalQueryOptions } from '@adstream/shared/clickhouse-external-query';
+import { sqlIdentifier } from '@adstream/shared/sql';
 import { identity } from './dedup.ts';
 import type { DecodedMessage } from './decode-message.ts';
 
@@ -14,29 +15,28 @@ export interface EventStore {
 export class ClickHouseEventStore implements EventStore {
   readonly #client: ClickHouseClient;
   readonly #db: string;
+  readonly #http: ExternalQueryOptions;
 
-  constructor(client: ClickHouseClient, database: string) {
+  constructor(client: ClickHouseClient, http: ExternalQueryOptions) {
     this.#client = client;
-    this.#db = sqlIdentifier(database);
+    this.#db = sqlIdentifier(http.database);
+    this.#http = http;
   }
 
   async findStored(messages: readonly DecodedMessage[]): Promise<Set<string>> {
-    const tenants = new Set<string>();
-    const ids = new Set<string>();
+    let rows = '';
     for (const m of messages) {
-      tenants.add(m.tenant);
-      for (const r of m.rows) ids.add(r.eventId);
+      const tenant = escapeTsv(m.tenant);
+      for (const r of m.rows) rows += `${tenant}\t${r.eventId}\n`;
     }
     const found = new Set<string>();
-    if (ids.size === 0) return found;
-    const query = `SELECT tenant_id, toString(event_id) FROM ${this.#db}.event_ids WHERE tenant_id IN ${sqlStringList(tenants)} AND event_id IN ${sqlStringList(ids)}`;
-    const result = await this.#client.query({
-      query,
-      format: 'TabSeparated',
-      // The id list is part of the query text; the default 256 KiB parser limit is too small for a full batch.
-      clickhouse_settings: { max_query_size: String(Math.max(262_144, query.length + 1024)) },
-    });
-    const text = await result.text();
+    if (rows === '') return found;
+    // Both conditions hit the (tenant_id, event_id) primary key; exact pairs are matched below.
+    const text = await queryWithExternalTable(
+      this.#http,
+      `SELECT tenant_id, event_id FROM ${this.#db}.event_ids WHERE tenant_id IN (SELECT tenant_id FROM batch) AND event_id IN (SELECT event_id FROM batch) FORMAT TabSeparated`,
+      { name: 'batch', structure: 'tenant_id String, event_id FixedString(36)', rows },
+    );
     for (const line of text.split('\n')) {
       if (line === '') continue;
       const tab = line.indexOf('\t');
@@ -58,7 +58,12 @@ export class ClickHouseEventStore implements EventStore {
   }
 }
 
-/** TabSeparated escapes backslash, tab and newline in strings; tenant names may contain backslashes. */
+/** TabSeparated escapes backslash, tab and newline in strings. */
+function escapeTsv(value: string): string {
+  return value.replace(/[\\\t\n]/g, (c) => (c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\\\'));
+}
+
 function unescapeTsv(value: string): string {
   return value.includes('\\') ? value.replace(/\\(.)/g, (_, c: string) => (c === 't' ? '\t' : c === 'n' ? '\n' : c)) : value;
 }
+

@@ -32,7 +32,13 @@ async function main(): Promise<void> {
   const consumer = await jetstream(nc).consumers.get(topology.stream, topology.consumer);
   let stopping = false;
   const pipeline = new BatchPipeline({
-    store: new ClickHouseEventStore(clickhouse, config.CLICKHOUSE_DATABASE),
+    store: new ClickHouseEventStore(clickhouse, {
+      url: config.CLICKHOUSE_URL,
+      username: config.CLICKHOUSE_USER,
+      password: config.CLICKHOUSE_PASSWORD,
+      database: config.CLICKHOUSE_DATABASE,
+      timeoutMs: config.CLICKHOUSE_TIMEOUT_MS,
+    }),
     deadLetters: new JetStreamDeadLetterSink(nc, topology.subjectPrefix),
     log,
     backoff: { initialMs: config.RETRY_INITIAL_MS, maxMs: config.RETRY_MAX_MS },

@@ -8,6 +8,9 @@ export const DEVICES = ['mobile', 'desktop', 'tablet', 'ctv', 'other'] as const;
 export type Device = (typeof DEVICES)[number];
 
 export const MAX_METADATA_KEYS = 32;
+/** Free-text fields and their maximum lengths in UTF-16 code units (JavaScript string length). */
+export const TEXT_LIMITS = { platform: 32, os: 64, browser: 64, region: 128, city: 128 } as const;
+export const MONEY_FIELDS = ['bid_price', 'win_price', 'cost', 'revenue'] as const;
 export const MAX_METADATA_KEY_LENGTH = 64;
 export const MAX_METADATA_VALUE_LENGTH = 512;
 /** Events this far ahead of the receiver's clock are refused: clock skew, not data. */
@@ -49,22 +52,22 @@ export const wireEventSchema = z.strictObject({
   ad_group_id: identifier.optional(),
   ad_id: identifier.optional(),
   creative_id: identifier.optional(),
-  platform: text(32).transform((s) => s.toLowerCase()).optional(),
+  platform: text(TEXT_LIMITS.platform).transform((s) => s.toLowerCase()).optional(),
   publisher_id: identifier.optional(),
   site_id: identifier.optional(),
   placement_id: identifier.optional(),
   user_id: identifier.optional(),
   session_id: identifier.optional(),
   device: z.enum(DEVICES, { message: `must be one of ${DEVICES.join(', ')}` }).optional(),
-  os: text(64).optional(),
-  browser: text(64).optional(),
+  os: text(TEXT_LIMITS.os).optional(),
+  browser: text(TEXT_LIMITS.browser).optional(),
   country: z
     .string()
     .regex(/^[A-Za-z]{2}$/, 'must be an ISO 3166-1 alpha-2 code')
     .transform((s) => s.toUpperCase())
     .optional(),
-  region: text(128).optional(),
-  city: text(128).optional(),
+  region: text(TEXT_LIMITS.region).optional(),
+  city: text(TEXT_LIMITS.city).optional(),
   bid_price: money.optional(),
   win_price: money.optional(),
   cost: money.optional(),

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { MAX_FUTURE_SKEW_MS, MIN_TS_MS, wireEventSchema, type WireEvent } from './event-contract.ts';
+import { parseEventFast } from './event-fast-path.ts';
 
 export interface FieldError {
   field: string;
@@ -42,10 +43,18 @@ function describe(input: unknown, issues: readonly z.core.$ZodIssue[]): FieldErr
  * the caller's tenant and the receiver's clock.
  */
 export function validateEvent(input: unknown, tenant: string, nowMs: number): ValidationResult {
-  const parsed = wireEventSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, errors: describe(input, parsed.error.issues) };
-  const event = parsed.data;
+  let event = parseEventFast(input);
+  if (event === undefined) {
+    const parsed = wireEventSchema.safeParse(input);
+    if (!parsed.success) return { ok: false, errors: describe(input, parsed.error.issues) };
+    event = parsed.data;
+  }
   const errors: FieldError[] = [];
+  // zod drops a "__proto__" record key silently; refuse it rather than lose it.
+  const metadata = (input as { metadata?: unknown }).metadata;
+  if (metadata !== null && typeof metadata === 'object' && Object.hasOwn(metadata, '__proto__')) {
+    errors.push({ field: 'metadata.__proto__', message: 'keys must not be "__proto__"' });
+  }
   if (event.ts !== undefined) {
     if (event.ts > nowMs + MAX_FUTURE_SKEW_MS) {
       errors.push({ field: 'ts', message: 'is more than 5 minutes in the future' });

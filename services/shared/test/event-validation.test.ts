@@ -86,6 +86,7 @@ describe('validateEvent', () => {
     expect(errors({ type: 'click', campaign_id: 'c', metadata: { a: 1 } })[0]!.field).toBe('metadata.a');
     expect(errors({ type: 'click', campaign_id: 'c', metadata: { a: { b: 'c' } } })[0]!.field).toBe('metadata.a');
     expect(errors({ type: 'click', campaign_id: 'c', platform: 'x'.repeat(33) })[0]!.field).toBe('platform');
+    expect(errors(JSON.parse('{"type":"click","campaign_id":"c","metadata":{"__proto__":"x"}}'))[0]!.message).toBe('keys must not be "__proto__"');
     expect(errors({ type: 'click', campaign_id: 'c', city: 'a\u0000b' })[0]!.field).toBe('city');
     expect(errors({ type: 'click', campaign_id: 'c'.repeat(129) })[0]!.field).toBe('campaign_id');
   });

@@ -3,6 +3,11 @@ import type { Migration } from './migration.ts';
 /**
  * Raw events, one row per distinct (tenant_id, event_id), and the narrow
  * `event_ids` index the processor consults to drop already-stored events.
+ * `event_ids` keys the id as text: ClickHouse orders the UUID type by its
+ * second half first, which scatters time-ordered UUIDv7 ids over the whole
+ * index, while their text sorts by time, so a batch of new ids touches only
+ * the newest granules (measured: 51k ids against 3M rows, 30-80 ms as text,
+ * 330-400 ms as UUID).
  * Types stay within what ClickHouse 18.16 and current releases share
  * (no LowCardinality, Map, DateTime64 or query parameters).
  */
@@ -45,12 +50,12 @@ export const eventsMigration: Migration = {
     ORDER BY (tenant_id, campaign_id, ts, event_id)`,
     `CREATE TABLE IF NOT EXISTS ${db}.event_ids (
       tenant_id String,
-      event_id UUID,
+      event_id FixedString(36),
       ts DateTime
     ) ENGINE = MergeTree
     PARTITION BY toYYYYMM(ts)
     ORDER BY (tenant_id, event_id)`,
     `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.event_ids_mv TO ${db}.event_ids AS
-      SELECT tenant_id, event_id, ts FROM ${db}.events`,
+      SELECT tenant_id, toFixedString(toString(event_id), 36) AS event_id, ts FROM ${db}.events`,
   ],
 };
