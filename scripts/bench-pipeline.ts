@@ -29,11 +29,12 @@ const args = parseArgs({
     processors: { type: 'string', default: '1' },
     sync: { type: 'string', default: 'always' },
     json: { type: 'boolean', default: false },
+    profile: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
 if (args.values.help) {
-  process.stdout.write('usage: npm run bench:pipeline -- [--duration 60] [--rate 0=max] [--batch 1000] [--concurrency 12] [--processors 1] [--sync always|off] [--json]\n');
+  process.stdout.write('usage: npm run bench:pipeline -- [--duration 60] [--rate 0=max] [--batch 1000] [--concurrency 12] [--processors 1] [--sync always|off] [--json] [--profile: V8 CPU profiles of every service into .results/profiles]\n');
   process.exit(0);
 }
 const optsSchema = z.object({
@@ -64,6 +65,7 @@ const stack = await startLocalStack({
   syncAlways: opts.sync === 'always',
   logLevel: 'warn',
   withQuery: false,
+  nodeArgs: args.values.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(repoRoot(), '.results', 'profiles')}`] : undefined,
   env: { RATE_LIMIT_PER_KEY_RPS: '1000000', BATCH_MAX_ROWS: '100000', MAX_EVENTS_PER_REQUEST: '10000' },
 });
 const ch = createClient({ url: stack.clickhouse.url });

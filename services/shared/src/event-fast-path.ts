@@ -14,39 +14,54 @@ const ajv = new Ajv2020({ allErrors: false, validateFormats: false, strict: fals
 const validate = ajv.compile(z.toJSONSchema(wireEventSchema, { io: 'input', unrepresentable: 'any' }));
 
 type Raw = Record<string, unknown>;
+const TEXT_FIELDS = Object.keys(TEXT_LIMITS) as (keyof typeof TEXT_LIMITS)[];
 
-/** What JSON Schema cannot say as zod does: UTF-16 lengths, money precision, metadata size, normal forms. */
+/**
+ * What JSON Schema cannot say as zod does: UTF-16 lengths, money precision,
+ * metadata size, normal forms. Every check runs before anything is changed:
+ * an input this step refuses reaches zod untouched. An accepted input is
+ * normalized in place; it is the request's own freshly parsed JSON.
+ */
 function normalize(input: Raw): WireEvent | undefined {
-  const out: Raw = { ...input };
-  for (const field of Object.keys(TEXT_LIMITS) as (keyof typeof TEXT_LIMITS)[]) {
+  for (const field of TEXT_FIELDS) {
     const v = input[field];
     if (typeof v === 'string' && v.length > TEXT_LIMITS[field]) return undefined;
   }
+  const micros: (number | undefined)[] = [];
   for (const field of MONEY_FIELDS) {
-    if (input[field] === undefined) continue;
-    const money = toMicros(input[field]);
-    if (!money.ok) return undefined;
-    out[field] = money.micros;
-  }
-  if (typeof input.ts === 'string') out.ts = Date.parse(input.ts);
-  if (typeof input.event_id === 'string') out.event_id = input.event_id.toLowerCase();
-  if (typeof input.click_id === 'string') out.click_id = input.click_id.toLowerCase();
-  if (typeof input.platform === 'string') out.platform = input.platform.toLowerCase();
-  if (typeof input.country === 'string') out.country = input.country.toUpperCase();
-  if (typeof input.currency === 'string') out.currency = input.currency.toUpperCase();
-  if (input.metadata !== undefined) {
-    const keys = Object.keys(input.metadata as Raw);
-    if (keys.length > MAX_METADATA_KEYS || Object.hasOwn(input.metadata as Raw, '__proto__')) return undefined;
-    for (const k of keys) {
-      const v = (input.metadata as Raw)[k] as string;
-      if (k.length > MAX_METADATA_KEY_LENGTH || v.length > MAX_METADATA_VALUE_LENGTH) return undefined;
+    const value = input[field];
+    if (value === undefined) {
+      micros.push(undefined);
+      continue;
     }
-    out.metadata = { ...(input.metadata as Raw) };
+    const money = toMicros(value);
+    if (!money.ok) return undefined;
+    micros.push(money.micros);
   }
-  return out as WireEvent;
+  const metadata = input.metadata as Raw | undefined;
+  if (metadata !== undefined) {
+    const keys = Object.keys(metadata);
+    if (keys.length > MAX_METADATA_KEYS || Object.hasOwn(metadata, '__proto__')) return undefined;
+    for (const k of keys) {
+      if (k.length > MAX_METADATA_KEY_LENGTH || (metadata[k] as string).length > MAX_METADATA_VALUE_LENGTH) return undefined;
+    }
+  }
+  MONEY_FIELDS.forEach((field, i) => {
+    if (micros[i] !== undefined) input[field] = micros[i];
+  });
+  if (typeof input.ts === 'string') input.ts = Date.parse(input.ts);
+  if (typeof input.event_id === 'string') input.event_id = input.event_id.toLowerCase();
+  if (typeof input.click_id === 'string') input.click_id = input.click_id.toLowerCase();
+  if (typeof input.platform === 'string') input.platform = input.platform.toLowerCase();
+  if (typeof input.country === 'string') input.country = input.country.toUpperCase();
+  if (typeof input.currency === 'string') input.currency = input.currency.toUpperCase();
+  return input as WireEvent;
 }
 
-/** The parsed event when the input is valid; undefined means "ask zod" (invalid, or an edge the fast path leaves to zod). */
+/**
+ * The parsed event when the input is valid (normalized in place, so the caller
+ * must own the object); undefined means "ask zod" with the input unchanged.
+ */
 export function parseEventFast(input: unknown): WireEvent | undefined {
   if (input === null || typeof input !== 'object' || Array.isArray(input) || !validate(input)) return undefined;
   return normalize(input as Raw);

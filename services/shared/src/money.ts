@@ -13,8 +13,11 @@ export function toMicros(value: unknown): MoneyResult {
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) return { ok: false, message: 'must be a finite number' };
     if (value < 0) return { ok: false, message: 'must be ≥ 0' };
-    // Number#toString switches to exponent notation below 1e-6, which is already
-    // more precision than micros can hold.
+    // A double has at most 6 fraction digits in its shortest form exactly when
+    // it is the double nearest to some k / 1e6, i.e. when k / 1e6 gives it back.
+    const scaled = Math.round(value * 1_000_000);
+    if (value <= MAX_MONEY_UNITS && scaled / 1_000_000 === value) return { ok: true, micros: scaled };
+    // Otherwise the text form explains why it is refused.
     text = value.toString();
   } else if (typeof value === 'string') {
     text = value;

@@ -7,7 +7,12 @@ import { randomUUID } from 'node:crypto';
  * `uuid` package's v7, on the path every event without an id takes.
  */
 export function uuidv7(nowMs: number = Date.now()): string {
-  const random = randomUUID();
+  return uuidv7Factory(nowMs)();
+}
+
+/** Ids for one moment (one request): the timestamp part is formatted once. */
+export function uuidv7Factory(nowMs: number): () => string {
   const time = nowMs.toString(16).padStart(12, '0');
-  return `${time.slice(0, 8)}-${time.slice(8, 12)}-7${random.slice(15)}`;
+  const prefix = `${time.slice(0, 8)}-${time.slice(8, 12)}-7`;
+  return () => prefix + randomUUID().slice(15);
 }

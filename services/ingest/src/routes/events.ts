@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { uuidv7 } from '@adstream/shared/uuid-v7';
+import { uuidv7Factory } from '@adstream/shared/uuid-v7';
 import { eventsOf, HttpError } from '../body-parsers.ts';
 import { MessageTooLargeError, PublishError, type EventPublisher } from '../publisher.ts';
 import { validateBatch } from '../validate-batch.ts';
@@ -38,7 +38,8 @@ export async function eventsRoute(app: FastifyInstance, opts: EventsRouteOptions
         throw new HttpError(413, `request contains ${items.length} events; at most ${opts.maxEventsPerRequest} are allowed`);
       }
       const tenant = request.principal!.tenant;
-      const batch = validateBatch(items, tenant, now(), () => uuidv7());
+      const receivedAt = now();
+      const batch = validateBatch(items, tenant, receivedAt, uuidv7Factory(receivedAt));
       const accepted = batch.rows.length + batch.duplicates;
       const result = { accepted, rejected: batch.rejected, duplicates: batch.duplicates, errors: batch.errors };
       if (batch.rows.length === 0) return reply.code(400).send(result);
