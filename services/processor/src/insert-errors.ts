@@ -20,9 +20,22 @@ const DATA_ERROR_CODES = new Set([
   '691', // UNKNOWN_ELEMENT_OF_ENUM
 ]);
 
-export function isDataError(err: unknown): boolean {
+/**
+ * Codes vary between releases for the same problem (18.16 reports an unknown
+ * enum value as 49, LOGICAL_ERROR; current releases as 691), so the message
+ * ClickHouse writes while parsing input counts too.
+ */
+const DATA_ERROR_TEXT = /Unknown element .* for type Enum|Cannot parse|while read(?:ing)? the value of key|Unknown field found while parsing/i;
+
+/** The ClickHouse error code, also from 18.16's "Code: N, e.displayText() = …" text, which the client does not parse. */
+function clickhouseCode(err: unknown): string | undefined {
   const code = (err as { code?: unknown })?.code;
-  if (typeof code === 'string' && DATA_ERROR_CODES.has(code)) return true;
-  // 18.16 reports an unknown enum value as code 36 with this text.
-  return typeof code === 'string' && code === '36' && /Unknown element .* for type Enum/i.test(String((err as Error).message));
+  if (typeof code === 'string' && /^\d+$/.test(code)) return code;
+  return /^Code: (\d+),/.exec(String((err as Error)?.message))?.[1];
+}
+
+export function isDataError(err: unknown): boolean {
+  const code = clickhouseCode(err);
+  if (code === undefined) return false;
+  return DATA_ERROR_CODES.has(code) || DATA_ERROR_TEXT.test(String((err as Error).message));
 }

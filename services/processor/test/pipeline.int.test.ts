@@ -1,5 +1,8 @@
 import { join } from 'node:path';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { headers } from '@nats-io/nats-core';
+import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeApiKeysFile, type KeyEntry } from '../../../scripts/lib/api-keys-file.ts';
 import { startLocalStack, type LocalStack } from '../../../scripts/lib/local-stack.ts';
@@ -15,7 +18,7 @@ let stack: LocalStack;
 let ch: ClickHouseClient;
 let keys: Map<string, KeyEntry>;
 
-const TENANTS = ['known', 'dups', 'invalid', 'crash', 'outage'];
+const TENANTS = ['known', 'dups', 'invalid', 'crash', 'outage', 'poison'];
 const NOW = Date.now();
 const uuid = (tenantNo: number, n: number) => `0190b6b0-${tenantNo.toString(16).padStart(4, '0')}-7000-8000-${n.toString(16).padStart(12, '0')}`;
 
@@ -54,7 +57,7 @@ beforeAll(async () => {
     apiKeysFile: join(dir, 'keys.json'),
     logLevel: 'warn',
     // A short ack deadline makes a killed processor's messages come back within the test's patience.
-    env: { FLUSH_INTERVAL_MS: '100', RETRY_MAX_MS: '1000', JETSTREAM_ACK_WAIT_MS: '5000' },
+    env: { FLUSH_INTERVAL_MS: '100', RETRY_MAX_MS: '1000', JETSTREAM_ACK_WAIT_MS: '5000', MAX_ATTEMPTS: '2' },
   });
   ch = createClient({ url: stack.clickhouse.url });
 });
@@ -144,6 +147,41 @@ describe('pipeline on real servers', () => {
     expect(sentinel.status).toBe(202);
     await waitFor('sentinel stored', async () => (await storedCount('invalid')) >= 1);
     expect(await storedCount('invalid')).toBe(1);
+  });
+
+  it('dead-letters poison messages with their reason without blocking the others', async () => {
+    const nc = await connect({ servers: stack.nats.url });
+    try {
+      const js = jetstream(nc);
+      const h = (count: string) => {
+        const m = headers();
+        m.set('Adstream-Format', '1');
+        m.set('Adstream-Tenant', 'poison');
+        m.set('Adstream-Count', count);
+        return m;
+      };
+      await js.publish('adstream.events.poison', 'not rows at all\n', { headers: h('1') });
+      // Decodes fine, but ClickHouse refuses the enum value: only isolation finds it.
+      const bad = `{"event_id":"${uuid(6, 1)}","tenant_id":"poison","type":"refund","campaign_id":"p","ts":1700000000,"received_at":1700000000,"device":"unknown"}\n`;
+      await js.publish('adstream.events.poison', bad, { headers: h('1') });
+      const good = await post('poison', [{ type: 'click', campaign_id: 'after-poison' }]);
+      expect(good.status).toBe(202);
+      await waitFor('the good event stored', async () => (await storedCount('poison')) === 1);
+      const jsm = await jetstreamManager(nc);
+      await waitFor('both poison messages dead-lettered', async () => (await jsm.streams.info('ADSTREAM_DEADLETTER')).state.messages === 2);
+      const reasons: string[] = [];
+      for (const seq of [1, 2]) {
+        const m = await jsm.streams.getMessage('ADSTREAM_DEADLETTER', { seq });
+        reasons.push(`${m!.subject}: ${m!.header.get('Adstream-Dead-Letter-Reason')}`);
+      }
+      expect(reasons.sort()).toEqual([
+        expect.stringMatching(/^adstream\.deadletter\.rejected-by-clickhouse: .*refund/),
+        expect.stringMatching(/^adstream\.deadletter\.undecodable: row 0 does not start with/),
+      ]);
+      expect(await storedCount('poison')).toBe(1);
+    } finally {
+      await nc.close();
+    }
   });
 
   it('loses and doubles nothing when a processor is SIGKILLed mid-batch while traffic flows', async () => {
