@@ -10,6 +10,10 @@ cd "$ROOT"
 # Exact version built here; scripts/lib/tools.ts enforces only a floor
 # (MIN_NATS_VERSION), so raise both together when upgrading past it.
 NATS_VERSION=2.12.1
+# chDB (the current ClickHouse engine, embedded) for the compatibility test,
+# installed into .tools/chdb rather than the workspace: its lockfile entries
+# name platform packages npm does not serve, which would break `npm ci`.
+CHDB_VERSION=3.4.0
 # Used only when no usable Go (>= 1.21, which can fetch newer toolchains) is
 # installed: the toolchain nats-server's go.mod asks for, from the Go module proxy.
 GO_BOOTSTRAP_VERSION=1.24.9
@@ -144,6 +148,18 @@ else
   built="$("$nats_bin" --version)"
   [ "$built" = "nats-server: v$NATS_VERSION" ] || die "built nats-server reports '$built'"
   note "built nats-server v$NATS_VERSION into .tools/bin"
+fi
+
+# --- chdb v$CHDB_VERSION into .tools/chdb -------------------------------------
+chdb_pkg="$TOOLS/chdb/node_modules/chdb/package.json"
+if [ -f "$chdb_pkg" ] && grep -q "\"version\": \"$CHDB_VERSION\"" "$chdb_pkg"; then
+  say "chdb v$CHDB_VERSION present (.tools/chdb)"
+else
+  say "installing chdb v$CHDB_VERSION into .tools/chdb"
+  mkdir -p "$TOOLS/chdb"
+  npm install --prefix "$TOOLS/chdb" --no-save --no-package-lock --no-audit --no-fund --loglevel=error "chdb@$CHDB_VERSION" \
+    || die "could not install chdb@$CHDB_VERSION"
+  note "installed chdb v$CHDB_VERSION into .tools/chdb"
 fi
 
 if [ "${#did[@]}" -eq 0 ]; then

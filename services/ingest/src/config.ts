@@ -1,14 +1,13 @@
 import { z } from 'zod';
-import { envBool, envInt, envLogLevel, envUrl, parseEnv } from '@adstream/shared/env';
+import { natsEnv } from '@adstream/shared/connection-env';
+import { envInt, envLogLevel, parseEnv } from '@adstream/shared/env';
 
 export const ingestEnvSchema = z.object({
   PORT: envInt(8080, 1, 65535),
   HOST: z.string().default('0.0.0.0'),
   LOG_LEVEL: envLogLevel,
   API_KEYS_FILE: z.string({ message: 'is required: a JSON file of {key, tenant, scopes} entries' }).min(1),
-  NATS_URL: z.string().min(1).default('nats://127.0.0.1:4222'),
-  NATS_NAME: z.string().default('adstream-ingest'),
-  JETSTREAM_PROVISION: envBool(true),
+  ...natsEnv('adstream-ingest'),
   PUBLISH_TIMEOUT_MS: envInt(5_000, 100, 60_000),
   BODY_LIMIT_BYTES: envInt(5 * 1024 * 1024, 1024, 256 * 1024 * 1024),
   MAX_DECOMPRESSED_BYTES: envInt(20 * 1024 * 1024, 1024, 1024 * 1024 * 1024),

@@ -1,18 +1,13 @@
 import { z } from 'zod';
+import { clickhouseEnv, natsEnv } from '@adstream/shared/connection-env';
 import { envBool, envInt, envLogLevel, parseEnv } from '@adstream/shared/env';
 
 export const processorEnvSchema = z.object({
   LOG_LEVEL: envLogLevel,
   HEALTH_PORT: envInt(8082, 1, 65535),
   HOST: z.string().default('0.0.0.0'),
-  NATS_URL: z.string().min(1).default('nats://127.0.0.1:4222'),
-  NATS_NAME: z.string().default('adstream-processor'),
-  JETSTREAM_PROVISION: envBool(true),
-  CLICKHOUSE_URL: z.url({ message: 'must be an http(s) URL' }).default('http://127.0.0.1:8123'),
-  CLICKHOUSE_USER: z.string().default('default'),
-  CLICKHOUSE_PASSWORD: z.string().default(''),
-  CLICKHOUSE_DATABASE: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a plain identifier').default('adstream'),
-  CLICKHOUSE_TIMEOUT_MS: envInt(30_000, 1_000, 600_000),
+  ...natsEnv('adstream-processor'),
+  ...clickhouseEnv(30_000),
   MIGRATE_ON_START: envBool(true),
   BATCH_MAX_ROWS: envInt(50_000, 1, 1_000_000),
   BATCH_MAX_BYTES: envInt(32 * 1024 * 1024, 1024, 512 * 1024 * 1024),

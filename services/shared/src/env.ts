@@ -37,7 +37,6 @@ export const envBool = (fallback: boolean) =>
     .transform((v) => v === 'true' || v === '1')
     .default(fallback);
 
-export const envUrl = (fallback: string) => z.url({ message: 'must be a URL' }).default(fallback);
 
 export const envLogLevel = z
   .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be a pino log level' })
