@@ -1,17 +1,10 @@
 import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { HttpError } from '@adstream/shared/http/http-error';
 import { UnparseableLine } from './validate-batch.ts';
 
 const gunzipAsync = promisify(gunzip);
-
-export class HttpError extends Error {
-  readonly statusCode: number;
-  constructor(statusCode: number, message: string) {
-    super(message);
-    this.statusCode = statusCode;
-  }
-}
 
 async function decode(request: FastifyRequest, body: Buffer, maxDecompressedBytes: number): Promise<Buffer> {
   const encoding = (request.headers['content-encoding'] ?? 'identity').toLowerCase().trim();

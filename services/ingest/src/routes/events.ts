@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { uuidv7Factory } from '@adstream/shared/uuid-v7';
-import { eventsOf, HttpError } from '../body-parsers.ts';
+import { HttpError } from '@adstream/shared/http/http-error';
+import { eventsOf } from '../body-parsers.ts';
 import { MessageTooLargeError, PublishError, type EventPublisher } from '../publisher.ts';
 import { validateBatch } from '../validate-batch.ts';
 
