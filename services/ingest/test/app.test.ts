@@ -2,6 +2,7 @@ import { gzipSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApiKeyStore } from '@adstream/shared/api-keys';
+import { EVENT_COLUMNS } from '@adstream/shared/event-row';
 import { buildIngestApp } from '../src/app.ts';
 import { MessageTooLargeError, PublishError, type EventPublisher } from '../src/publisher.ts';
 
@@ -54,11 +55,11 @@ describe('POST /v1/events', () => {
     expect(res.statusCode).toBe(202);
     expect(res.json()).toEqual({ accepted: 2, rejected: 0, duplicates: 0, errors: [] });
     expect(publisher.published).toHaveLength(1);
-    const rows = publisher.published[0]!.rows.map((r) => JSON.parse(r));
+    const rows = publisher.published[0]!.rows.map((r) => Object.fromEntries(EVENT_COLUMNS.map((c, i) => [c, r.split('\t')[i]])));
     expect(publisher.published[0]!.tenant).toBe('acme');
-    expect(rows[0]).toMatchObject({ tenant_id: 'acme', type: 'click', campaign_id: 'c1', ts: NOW / 1000, received_at: NOW / 1000 });
-    expect(rows[0].event_id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-/);
-    expect(rows[1].ts).toBe(NOW / 1000 - 3600);
+    expect(rows[0]).toMatchObject({ tenant_id: 'acme', type: 'click', campaign_id: 'c1', ts: String(NOW / 1000), received_at: String(NOW / 1000) });
+    expect(rows[0]!.event_id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-/);
+    expect(rows[1]!.ts).toBe(String(NOW / 1000 - 3600));
   });
 
   it('accepts {"events": [...]}, a single object, NDJSON and gzip', async () => {

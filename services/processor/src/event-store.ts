@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { queryWithExternalTable, type ExternalQueryOptions } from '@adstream/shared/clickhouse-external-query';
+import { eventsInsertSql } from '@adstream/shared/event-row';
 import { sqlIdentifier } from '@adstream/shared/sql';
 import { identity } from './dedup.ts';
 import type { DecodedMessage } from './decode-message.ts';
@@ -50,7 +51,7 @@ export class ClickHouseEventStore implements EventStore {
     for (const m of messages) for (const r of m.rows) chunks.push(r.line);
     if (chunks.length === 0) return;
     const result = await this.#client.exec({
-      query: `INSERT INTO ${this.#db}.events FORMAT JSONEachRow`,
+      query: eventsInsertSql(this.#db),
       values: Readable.from(chunks, { objectMode: false }),
     });
     // The response stream must be consumed, or its socket is never returned to the pool.

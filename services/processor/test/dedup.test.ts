@@ -1,3 +1,4 @@
+import { MESSAGE_FORMAT_VERSION } from '@adstream/shared/message-format';
 import { describe, expect, it } from 'vitest';
 import { decodeMessage, type DecodedMessage } from '../src/decode-message.ts';
 import { dropBatchDuplicates, dropStored, identity } from '../src/dedup.ts';
@@ -38,9 +39,9 @@ describe('decodeMessage', () => {
       return r.ok ? 'ok' : r.reason;
     };
     expect(bad(message(1, 'a', [1], { headers: {} }))).toContain('Adstream-Format');
-    expect(bad(message(1, 'a', [1], { headers: { 'Adstream-Format': '1', 'Adstream-Count': '1' } }))).toContain('Adstream-Tenant');
-    expect(bad(message(1, 'a', [1], { headers: { 'Adstream-Format': '1', 'Adstream-Tenant': 'a', 'Adstream-Count': 'x' } }))).toContain('Adstream-Count');
-    expect(bad(message(1, 'a', [1], { body: Buffer.from('garbage\n') }))).toContain('does not start with');
+    expect(bad(message(1, 'a', [1], { headers: { 'Adstream-Format': MESSAGE_FORMAT_VERSION, 'Adstream-Count': '1' } }))).toContain('Adstream-Tenant');
+    expect(bad(message(1, 'a', [1], { headers: { 'Adstream-Format': MESSAGE_FORMAT_VERSION, 'Adstream-Tenant': 'a', 'Adstream-Count': 'x' } }))).toContain('Adstream-Count');
+    expect(bad(message(1, 'a', [1], { body: Buffer.from('garbage\n') }))).toContain('does not start with an event id');
     expect(bad(message(1, 'a', [1, 2]))).toBe('ok');
   });
 });

@@ -3,6 +3,8 @@ import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { headers } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
+import { toRowLine } from '@adstream/shared/event-row';
+import { MESSAGE_FORMAT_VERSION } from '@adstream/shared/message-format';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeApiKeysFile, type KeyEntry } from '../../../scripts/lib/api-keys-file.ts';
 import { startLocalStack, type LocalStack } from '../../../scripts/lib/local-stack.ts';
@@ -83,7 +85,10 @@ describe('pipeline on real servers', () => {
     const res = await post('known', events);
     expect(res.status).toBe(202);
     expect(res.body).toEqual({ accepted: events.length, rejected: 0, duplicates: 0, errors: [] });
-    await waitFor('all events stored', async () => (await storedCount('known')) === events.length);
+    await waitFor('all events stored and rolled up', async () => {
+      const rolledUp = await scalar(`SELECT sumMerge(impressions) + sumMerge(bids) + sumMerge(wins) + sumMerge(clicks) + sumMerge(conversions) FROM adstream.rollup_campaign_minute WHERE tenant_id = 'known'`);
+      return (await storedCount('known')) === events.length && rolledUp === events.length;
+    });
 
     const insights = await fetch(`${stack.queryUrl}/v1/campaigns/camp-1/insights?from=-1h`, { headers: { authorization: `Bearer ${keys.get('known')!.key}` } });
     expect(insights.status).toBe(200);
@@ -122,10 +127,14 @@ describe('pipeline on real servers', () => {
     await post('dups', [ev(3), ev(4)]); // overlap: event 3 dropped by the processor
     await waitFor('event 4 stored', async () => (await storedCount('dups')) >= 4);
     await post('dups', [ev(2), ev(5)]); // resent later, after event 2 is stored
-    await waitFor('event 5 stored', async () => (await storedCount('dups')) >= 5);
+    const rollupImpressions = () => scalar(`SELECT sumMerge(impressions) FROM adstream.rollup_campaign_minute WHERE tenant_id = 'dups'`);
+    // An INSERT reaches the raw table before its materialized views, so wait for the rollup too;
+    // then pause, so that a late double would still show up in the exact checks below.
+    await waitFor('event 5 stored and rolled up', async () => (await storedCount('dups')) >= 5 && (await rollupImpressions()) >= 5);
+    await new Promise((r) => setTimeout(r, 1_000));
     expect(await storedCount('dups')).toBe(5);
     expect(await distinctCount('dups')).toBe(5);
-    expect(await scalar(`SELECT sumMerge(impressions) FROM adstream.rollup_campaign_minute WHERE tenant_id = 'dups'`)).toBe(5);
+    expect(await rollupImpressions()).toBe(5);
     expect(await scalar(`SELECT sumMerge(spend_micros) FROM adstream.rollup_dimensions_hour WHERE tenant_id = 'dups'`)).toBe(5_000_000);
   });
 
@@ -155,14 +164,15 @@ describe('pipeline on real servers', () => {
       const js = jetstream(nc);
       const h = (count: string) => {
         const m = headers();
-        m.set('Adstream-Format', '1');
+        m.set('Adstream-Format', MESSAGE_FORMAT_VERSION);
         m.set('Adstream-Tenant', 'poison');
         m.set('Adstream-Count', count);
         return m;
       };
       await js.publish('adstream.events.poison', 'not rows at all\n', { headers: h('1') });
       // Decodes fine, but ClickHouse refuses the enum value: only isolation finds it.
-      const bad = `{"event_id":"${uuid(6, 1)}","tenant_id":"poison","type":"refund","campaign_id":"p","ts":1700000000,"received_at":1700000000,"device":"unknown"}\n`;
+      const row = toRowLine({ type: 'click', campaign_id: 'p' }, uuid(6, 1), 'poison', Date.now(), Date.now());
+      const bad = `${row.replace('\tclick\t', '\trefund\t')}\n`;
       await js.publish('adstream.events.poison', bad, { headers: h('1') });
       const good = await post('poison', [{ type: 'click', campaign_id: 'after-poison' }]);
       expect(good.status).toBe(202);
@@ -214,7 +224,7 @@ describe('pipeline on real servers', () => {
     }
     await sender;
     expect(kills).toBeGreaterThan(0);
-    await waitFor('every event stored', async () => (await storedCount('crash')) >= total, 120_000);
+    await waitFor('every event stored and rolled up', async () => (await storedCount('crash')) >= total && (await scalar(`SELECT sumMerge(impressions) FROM adstream.rollup_campaign_hour WHERE tenant_id = 'crash'`)) >= total, 120_000);
     // Give any stray redelivery time to land before checking nothing was doubled.
     await new Promise((r) => setTimeout(r, 2_000));
     expect(await storedCount('crash')).toBe(total);

@@ -1,18 +1,17 @@
 /**
  * The JetStream message that carries accepted events from ingest to the
- * processor: a body of newline-terminated `events` rows (see `event-row.ts`)
+ * processor: a body of newline-terminated TabSeparated `events` rows (see `event-row.ts`)
  * and headers naming the tenant and the format version. One message holds
  * one ingest request, so a request is published (and acknowledged) whole.
  */
-export const MESSAGE_FORMAT_VERSION = '1';
+export const MESSAGE_FORMAT_VERSION = '2';
 export const HEADER_FORMAT = 'Adstream-Format';
 export const HEADER_TENANT = 'Adstream-Tenant';
 export const HEADER_COUNT = 'Adstream-Count';
 
-const ROW_PREFIX = '{"event_id":"';
-const ROW_PREFIX_BYTES = Buffer.from(ROW_PREFIX);
 const UUID_LENGTH = 36;
 const NEWLINE = 0x0a;
+const TAB = 0x09;
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export function encodeBody(rowLines: readonly string[]): Buffer {
@@ -39,13 +38,9 @@ export function decodeBody(body: Uint8Array, expectedCount: number): DecodeResul
   while (start < buf.length) {
     const end = buf.indexOf(NEWLINE, start);
     if (end < 0) return { ok: false, reason: `row ${rows.length} is not newline-terminated` };
-    const idStart = start + ROW_PREFIX_BYTES.length;
-    if (end - start < ROW_PREFIX_BYTES.length + UUID_LENGTH + 2 || buf.compare(ROW_PREFIX_BYTES, 0, ROW_PREFIX_BYTES.length, start, idStart) !== 0) {
-      return { ok: false, reason: `row ${rows.length} does not start with ${ROW_PREFIX}` };
-    }
-    const eventId = buf.toString('latin1', idStart, idStart + UUID_LENGTH);
-    if (!UUID_PATTERN.test(eventId) || buf[idStart + UUID_LENGTH] !== 0x22) {
-      return { ok: false, reason: `row ${rows.length} has no valid event_id` };
+    const eventId = buf.toString('latin1', start, start + UUID_LENGTH);
+    if (end - start <= UUID_LENGTH || buf[start + UUID_LENGTH] !== TAB || !UUID_PATTERN.test(eventId)) {
+      return { ok: false, reason: `row ${rows.length} does not start with an event id and a tab` };
     }
     rows.push({ eventId, line: buf.subarray(start, end + 1) });
     start = end + 1;

@@ -21,7 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insightsTotalsSql } from '../../query/src/insights-query.ts';
 import type { WireEvent } from '../src/event-contract.ts';
 import { validateEvent } from '../src/event-validation.ts';
-import { toRowLine } from '../src/event-row.ts';
+import { eventsInsertSql, toRowLine } from '../src/event-row.ts';
 import { MIGRATIONS } from '../src/migrations/index.ts';
 import { repoRoot } from '../../../scripts/lib/tools.ts';
 import { sqlIdentifier, sqlString } from '../src/sql.ts';
@@ -327,8 +327,9 @@ describe('current ClickHouse engine (chDB)', () => {
 
   it('stores the rows toRowLine writes, the way the processor inserts them', async () => {
     // Two inserts, as two processor batches: the rollups then hold several parts to merge.
-    await insertRaw(`${DB}.events`, 'JSONEachRow', batch1.map((s) => s.line));
-    await insertRaw(`${DB}.events`, 'JSONEachRow', batch2.map((s) => s.line));
+    // The processor's own statement, with the rows inline as an HTTP body would carry them.
+    await run(`${eventsInsertSql(DB)}\n${batch1.map((s) => s.line).join('\n')}\n`);
+    await run(`${eventsInsertSql(DB)}\n${batch2.map((s) => s.line).join('\n')}\n`);
     expect(await count('events')).toBe(ALL.length);
     expect(await count('event_ids')).toBe(ALL.length);
     expect(tsvRows(await run(`SELECT tenant_id, event_id FROM ${DB}.event_ids ORDER BY tenant_id, event_id`))).toEqual(
