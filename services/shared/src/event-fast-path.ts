@@ -1,6 +1,6 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { z } from 'zod';
-import { MAX_METADATA_KEYS, MAX_METADATA_VALUE_LENGTH, MAX_METADATA_KEY_LENGTH, MONEY_FIELDS, TEXT_LIMITS, wireEventSchema, type WireEvent } from './event-contract.ts';
+import { MAX_METADATA_KEYS, MONEY_FIELDS, wireEventSchema, type WireEvent } from './event-contract.ts';
 import { toMicros } from './money.ts';
 
 /**
@@ -10,23 +10,19 @@ import { toMicros } from './money.ts';
  * does not accept goes to zod, which stays the authority and writes the error
  * messages. A property test checks both paths agree on every input.
  */
-const ajv = new Ajv2020({ allErrors: false, validateFormats: false, strict: false });
+// unicode: false makes maxLength count UTF-16 code units (string.length), as zod does.
+const ajv = new Ajv2020({ allErrors: false, validateFormats: false, strict: false, unicode: false });
 const validate = ajv.compile(z.toJSONSchema(wireEventSchema, { io: 'input', unrepresentable: 'any' }));
 
 type Raw = Record<string, unknown>;
-const TEXT_FIELDS = Object.keys(TEXT_LIMITS) as (keyof typeof TEXT_LIMITS)[];
 
 /**
- * What JSON Schema cannot say as zod does: UTF-16 lengths, money precision,
- * metadata size, normal forms. Every check runs before anything is changed:
+ * What JSON Schema cannot say as zod does: money precision, metadata size,
+ * normal forms. Every check runs before anything is changed:
  * an input this step refuses reaches zod untouched. An accepted input is
  * normalized in place; it is the request's own freshly parsed JSON.
  */
 function normalize(input: Raw): WireEvent | undefined {
-  for (const field of TEXT_FIELDS) {
-    const v = input[field];
-    if (typeof v === 'string' && v.length > TEXT_LIMITS[field]) return undefined;
-  }
   const micros: (number | undefined)[] = [];
   for (const field of MONEY_FIELDS) {
     const value = input[field];
@@ -42,9 +38,6 @@ function normalize(input: Raw): WireEvent | undefined {
   if (metadata !== undefined) {
     const keys = Object.keys(metadata);
     if (keys.length > MAX_METADATA_KEYS || Object.hasOwn(metadata, '__proto__')) return undefined;
-    for (const k of keys) {
-      if (k.length > MAX_METADATA_KEY_LENGTH || (metadata[k] as string).length > MAX_METADATA_VALUE_LENGTH) return undefined;
-    }
   }
   MONEY_FIELDS.forEach((field, i) => {
     if (micros[i] !== undefined) input[field] = micros[i];
