@@ -20,6 +20,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insightsTotalsSql } from '../../query/src/insights-query.ts';
 import type { WireEvent } from '../src/event-contract.ts';
+import type { Totals as KpiTotals } from '../src/kpi.ts';
 import { validateEvent } from '../src/event-validation.ts';
 import { eventsInsertSql, toRowLine } from '../src/event-row.ts';
 import { MIGRATIONS } from '../src/migrations/index.ts';
@@ -241,16 +242,7 @@ const batch2: Stored[] = [
 ];
 const ALL = [...batch1, ...batch2];
 
-interface Totals {
-  impressions: number;
-  clicks: number;
-  conversions: number;
-  bids: number;
-  wins: number;
-  spend_micros: number;
-  revenue_micros: number;
-  unique_users: number;
-}
+type Totals = KpiTotals & { unique_users: number };
 
 /** The totals insightsTotalsSql must report, computed from the inserted events. */
 function expectedTotals(tenant: string, campaignId: string, range: { fromMs: number; toMs: number }, platform?: string): Totals {
