@@ -81,8 +81,13 @@ export class JetStreamPublisher implements EventPublisher {
       });
       return { duplicate: ack.duplicate };
     } catch (err) {
-      if (isStreamFull(err)) throw new PublishError('the event stream is full; retry later', 30, { cause: err });
-      throw new PublishError(`JetStream is unavailable: ${(err as Error).message}`, 2, { cause: err });
+      if (isStreamFull(err)) throw new PublishError('the event stream is full: nothing of this request was stored; retry later', 30, { cause: err });
+      // A timed-out publish may still land once the connection is back, so "not stored" would be a guess.
+      throw new PublishError(
+        `JetStream did not acknowledge the request (${(err as Error).message}): resend it; events that carry their own event_id are stored once however often they are sent`,
+        2,
+        { cause: err },
+      );
     }
   }
 

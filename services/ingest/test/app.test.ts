@@ -145,11 +145,11 @@ describe('POST /v1/events', () => {
   });
 
   it('answers 503 with Retry-After when JetStream is unavailable', async () => {
-    publisher.failWith = new PublishError('JetStream is unavailable: timeout', 2);
+    publisher.failWith = new PublishError('JetStream did not acknowledge the request (timeout): resend it', 2);
     const res = await post(JSON.stringify([click()]));
     expect(res.statusCode).toBe(503);
     expect(res.headers['retry-after']).toBe('2');
-    expect(res.json().message).toContain('nothing of this request was accepted');
+    expect(res.json().message).toBe('JetStream did not acknowledge the request (timeout): resend it');
   });
 
   it('answers 413 when the accepted events do not fit one message', async () => {

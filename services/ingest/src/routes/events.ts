@@ -14,8 +14,8 @@ export interface EventsRouteOptions {
 
 /**
  * POST /v1/events: validate, stamp, publish as one JetStream message, and
- * answer 202 only after JetStream has stored it. Nothing of a request is
- * published unless all of its valid events are.
+ * answer 202 only after JetStream has stored it. A request is one message,
+ * so JetStream stores all of its valid events or none of them.
  */
 export async function eventsRoute(app: FastifyInstance, opts: EventsRouteOptions): Promise<void> {
   const now = opts.now ?? Date.now;
@@ -51,7 +51,7 @@ export async function eventsRoute(app: FastifyInstance, opts: EventsRouteOptions
         if (err instanceof PublishError) {
           request.log.warn({ err: err.cause ?? err }, 'publish failed');
           reply.header('Retry-After', String(err.retryAfterSeconds));
-          return reply.code(503).send({ statusCode: 503, error: 'Service Unavailable', message: `${err.message}; nothing of this request was accepted` });
+          return reply.code(503).send({ statusCode: 503, error: 'Service Unavailable', message: err.message });
         }
         throw err;
       }
