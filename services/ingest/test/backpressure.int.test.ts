@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeApiKeysFile, type KeyEntry } from '../../../scripts/lib/api-keys-file.ts';
 import { startLocalStack, type LocalStack } from '../../../scripts/lib/local-stack.ts';
 import { makeTempDir, removeTempDir } from '../../../scripts/lib/temp-dir.ts';
+import { waitFor } from '../../../scripts/lib/wait-for.ts';
 
 /**
  * Ingest against a real JetStream that cannot take data: stopped, or full.
@@ -51,14 +52,6 @@ async function stored(): Promise<number> {
   return Number((await r.text()).trim());
 }
 
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 describe('ingest when JetStream cannot take data', () => {
   it('answers 503 + Retry-After while the stream is full, and stores exactly what it acknowledged', async () => {

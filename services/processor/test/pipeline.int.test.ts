@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeApiKeysFile, type KeyEntry } from '../../../scripts/lib/api-keys-file.ts';
 import { startLocalStack, type LocalStack } from '../../../scripts/lib/local-stack.ts';
 import { makeTempDir, removeTempDir } from '../../../scripts/lib/temp-dir.ts';
+import { waitFor } from '../../../scripts/lib/wait-for.ts';
 
 /**
  * The whole pipeline on real servers: HTTP ingest → JetStream → processor →
@@ -41,14 +42,6 @@ async function scalar(sql: string): Promise<number> {
 const storedCount = (tenant: string) => scalar(`SELECT count() FROM adstream.events WHERE tenant_id = '${tenant}'`);
 const distinctCount = (tenant: string) => scalar(`SELECT uniqExact(event_id) FROM adstream.events WHERE tenant_id = '${tenant}'`);
 
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 beforeAll(async () => {
   dir = await makeTempDir('pipeline');

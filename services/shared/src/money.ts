@@ -34,7 +34,3 @@ export function toMicros(value: unknown): MoneyResult {
   const fraction = Number((match[2] ?? '').padEnd(6, '0'));
   return { ok: true, micros: whole * 1_000_000 + fraction };
 }
-
-export function microsToUnits(micros: number): number {
-  return micros / 1_000_000;
-}
