@@ -1,6 +1,6 @@
 import { configDefaults, defineConfig } from "vitest/config";
 
-const testRoots = ["services/*/test/**", "scripts/test/**"];
+const testRoots = ["services/*/test/**", "operator/test/**", "scripts/test/**"];
 const integration = testRoots.map((r) => `${r}/*.int.test.ts`);
 
 export default defineConfig({

@@ -64,16 +64,16 @@ apt_install() {
 # --- Debian packages: binary -> package -------------------------------------
 missing=()
 for pair in nats-server:nats-server clickhouse-server:clickhouse-server clickhouse-client:clickhouse-client \
-            prometheus:prometheus promtool:prometheus etcd:etcd-server; do
+            prometheus:prometheus promtool:prometheus etcd:etcd-server chromium:chromium; do
   bin="${pair%%:*}" pkg="${pair#*:}"
   if ! have_bin "$bin" && [[ " ${missing[*]-} " != *" $pkg "* ]]; then missing+=("$pkg"); fi
 done
 if [ "${#missing[@]}" -gt 0 ]; then
   apt_install "${missing[@]}"
 else
-  say "Debian packages present (nats-server, clickhouse-server/-client, prometheus, etcd)"
+  say "Debian packages present (nats-server, clickhouse-server/-client, prometheus, etcd, chromium)"
 fi
-for bin in nats-server clickhouse-server clickhouse-client prometheus promtool etcd; do
+for bin in nats-server clickhouse-server clickhouse-client prometheus promtool etcd chromium; do
   have_bin "$bin" || die "$bin still missing after installing its package"
 done
 
