@@ -31,11 +31,12 @@ const args = parseArgs({
     'flush-ms': { type: 'string', default: '250' },
     json: { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
+    telemetry: { type: 'string', default: 'on' },
     help: { type: 'boolean', default: false },
   },
 });
 if (args.values.help) {
-  process.stdout.write('usage: npm run bench:pipeline -- [--duration 60] [--rate 0=max] [--batch 1000] [--concurrency 12] [--processors 1] [--sync always|off] [--flush-ms 250] [--json] [--profile: V8 CPU profiles of every service into .results/profiles]\n');
+  process.stdout.write('usage: npm run bench:pipeline -- [--duration 60] [--rate 0=max] [--batch 1000] [--concurrency 12] [--processors 1] [--sync always|off] [--flush-ms 250] [--json] [--profile: V8 CPU profiles of every service into .results/profiles] [--telemetry on|off: metrics (scraped every 15 s) and the OTel SDK, or neither]\n');
   process.exit(0);
 }
 const optsSchema = z.object({
@@ -46,6 +47,7 @@ const optsSchema = z.object({
   processors: z.coerce.number().int().min(1).max(16),
   sync: z.enum(['always', 'off']),
   'flush-ms': z.coerce.number().int().min(10).max(60_000),
+  telemetry: z.enum(['on', 'off']),
 });
 const parsed = optsSchema.safeParse(args.values);
 if (!parsed.success) {
@@ -59,7 +61,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const dir = await makeTempDir('bench-pipeline');
 const [key] = await writeApiKeysFile(join(dir, 'keys.json'), ['bench']);
-log(`starting the stack in ${dir} (JetStream sync: ${opts.sync})`);
+log(`starting the stack in ${dir} (JetStream sync: ${opts.sync}, telemetry: ${opts.telemetry})`);
 const stack = await startLocalStack({
   dataDir: dir,
   apiKeysFile: join(dir, 'keys.json'),
@@ -68,8 +70,19 @@ const stack = await startLocalStack({
   logLevel: 'warn',
   withQuery: false,
   nodeArgs: args.values.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(repoRoot(), '.results', 'profiles')}`] : undefined,
-  env: { RATE_LIMIT_PER_KEY_RPS: '1000000', BATCH_MAX_ROWS: '100000', MAX_EVENTS_PER_REQUEST: '10000', FLUSH_INTERVAL_MS: String(opts['flush-ms']) },
+  env: {
+    RATE_LIMIT_PER_KEY_RPS: '1000000',
+    BATCH_MAX_ROWS: '100000',
+    MAX_EVENTS_PER_REQUEST: '10000',
+    FLUSH_INTERVAL_MS: String(opts['flush-ms']),
+    ...(opts.telemetry === 'off' ? { OTEL_SDK_DISABLED: 'true' } : {}),
+  },
+  metrics: opts.telemetry === 'on',
 });
+// With telemetry on, collect /metrics as often as a Prometheus would, so the measured cost includes scraping.
+const scraper = setInterval(() => {
+  for (const t of stack.metricsTargets) void fetch(`http://127.0.0.1:${t.port}/metrics`).then((r) => r.arrayBuffer(), () => undefined);
+}, 15_000);
 const ch = createClient({ url: stack.clickhouse.url });
 const storedCount = async () => Number((await (await ch.query({ query: "SELECT count() FROM adstream.events WHERE tenant_id = 'bench'", format: 'TabSeparated' })).text()).trim());
 
@@ -230,6 +243,7 @@ const result = {
   perProcess,
 };
 
+clearInterval(scraper);
 await ch.close();
 await stack.stop();
 await removeTempDir(dir);
@@ -239,7 +253,7 @@ if (args.values.json) {
   process.stdout.write(JSON.stringify(result, null, 2) + '\n');
 } else {
   const lines = [
-    `pipeline benchmark: ${opts.rate > 0 ? `${opts.rate} events/s offered` : 'maximum rate'}, ${opts.duration} s, ${opts.batch} events/request, ${opts.concurrency} in flight, ${opts.processors} processor(s), flush ${opts['flush-ms']} ms, JetStream sync ${opts.sync}`,
+    `pipeline benchmark: ${opts.rate > 0 ? `${opts.rate} events/s offered` : 'maximum rate'}, ${opts.duration} s, ${opts.batch} events/request, ${opts.concurrency} in flight, ${opts.processors} processor(s), flush ${opts['flush-ms']} ms, JetStream sync ${opts.sync}, telemetry ${opts.telemetry}`,
     `  ingest (acknowledged)     ${result.ingestEventsPerSecond} events/s  (${accepted} events, ${failures} failed requests)`,
     `  stored during the window  ${result.storedEventsPerSecondInWindow} events/s`,
     `  stored in the end         ${storedTotal} (lost ${result.lost}, extra ${result.extra}); backlog drained ${fmt(result.drainSecondsAfterLoad)} s after load stopped`,

@@ -150,6 +150,65 @@ else
   note "built nats-server v$NATS_VERSION into .tools/bin"
 fi
 
+# --- kube-apiserver into .tools/bin -------------------------------------------
+# The real API server the operator's integration tests run against, built from
+# the published k8s.io/kubernetes module. Its release is pinned in one place,
+# tools/kube-apiserver/go.mod (`bash tools/kube-apiserver/pin.sh 1.N.M` moves it).
+kas_mod="$ROOT/tools/kube-apiserver/go.mod"
+kube_version="$(sed -n 's#^[[:space:]]*k8s\.io/kubernetes \(v[0-9.]*\)$#\1#p; s#^require k8s\.io/kubernetes \(v[0-9.]*\)$#\1#p' "$kas_mod")"
+[[ "$kube_version" =~ ^v1\.([0-9]+)\.[0-9]+$ ]] || die "cannot read the k8s.io/kubernetes version from $kas_mod"
+kube_minor="${BASH_REMATCH[1]}"
+kas_bin="$TOOLS/bin/kube-apiserver"
+if [ -x "$kas_bin" ] && [ "$("$kas_bin" --version 2>/dev/null || true)" = "Kubernetes $kube_version" ]; then
+  say "kube-apiserver $kube_version present (.tools/bin)"
+else
+  go_bin="$(find_go)" || { bootstrap_go; go_bin="$TOOLS/go/bin/go"; }
+  say "building kube-apiserver $kube_version with $("$go_bin" version); takes several minutes"
+  # Without these the binary reports v0.0.0, which kube-apiserver also takes as
+  # its version for feature gates and API emulation.
+  ldflags="-s -w"
+  for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    ldflags+=" -X $pkg.gitVersion=$kube_version -X $pkg.gitMajor=1 -X $pkg.gitMinor=$kube_minor -X $pkg.gitTreeState=clean"
+  done
+  mkdir -p "$TOOLS/bin"
+  # -p 2: single compile and link jobs peak near 2 GiB here; more
+  # parallel jobs only compete for the cores. GOTOOLCHAIN=auto lets an older Go
+  # fetch the release go.mod names. Built to a temp name so an interrupted
+  # build never leaves a binary that passes the version check above.
+  (cd "$ROOT/tools/kube-apiserver" &&
+    GOTOOLCHAIN=auto CGO_ENABLED=0 "$go_bin" build -p 2 -trimpath -buildvcs=false -ldflags="$ldflags" -o "$kas_bin.partial" .) ||
+    die "building kube-apiserver $kube_version failed (module in tools/kube-apiserver)"
+  mv -f "$kas_bin.partial" "$kas_bin"
+  built="$("$kas_bin" --version)"
+  [ "$built" = "Kubernetes $kube_version" ] || die "built kube-apiserver reports '$built', expected 'Kubernetes $kube_version'"
+  note "built kube-apiserver $kube_version into .tools/bin"
+fi
+
+# --- helm v$HELM_VERSION into .tools/bin --------------------------------------
+# The chart tests (scripts/test/chart*.test.ts) lint and render charts/adstream
+# with a real helm. The ldflags are those of helm's own Makefile: without them
+# the binary reports no patch version and assumes Kubernetes 1.20 for
+# `helm template`, below the chart's kubeVersion.
+HELM_VERSION=3.22.0
+HELM_KUBE_MINOR=37 # Kubernetes minor of the k8s.io/client-go helm v$HELM_VERSION uses (v0.37 = 1.37)
+helm_bin="$TOOLS/bin/helm"
+if [ -x "$helm_bin" ] && [ "$("$helm_bin" version --template '{{.Version}}' 2>/dev/null || true)" = "v$HELM_VERSION" ]; then
+  say "helm v$HELM_VERSION present (.tools/bin)"
+else
+  go_bin="$(find_go)" || { bootstrap_go; go_bin="$TOOLS/go/bin/go"; }
+  say "building helm v$HELM_VERSION with $("$go_bin" version)"
+  helm_ldflags="-s -w -X helm.sh/helm/v3/internal/version.version=v$HELM_VERSION"
+  for pkg in helm.sh/helm/v3/pkg/lint/rules helm.sh/helm/v3/pkg/chartutil; do
+    helm_ldflags+=" -X $pkg.k8sVersionMajor=1 -X $pkg.k8sVersionMinor=$HELM_KUBE_MINOR"
+  done
+  mkdir -p "$TOOLS/bin"
+  GOBIN="$TOOLS/bin" CGO_ENABLED=0 "$go_bin" install -trimpath -ldflags="$helm_ldflags" "helm.sh/helm/v3/cmd/helm@v$HELM_VERSION" ||
+    die "building helm v$HELM_VERSION failed"
+  built="$("$helm_bin" version --template '{{.Version}}')"
+  [ "$built" = "v$HELM_VERSION" ] || die "built helm reports '$built', expected 'v$HELM_VERSION'"
+  note "built helm v$HELM_VERSION into .tools/bin"
+fi
+
 # --- chdb v$CHDB_VERSION into .tools/chdb -------------------------------------
 chdb_pkg="$TOOLS/chdb/node_modules/chdb/package.json"
 if [ -f "$chdb_pkg" ] && grep -q "\"version\": \"$CHDB_VERSION\"" "$chdb_pkg"; then

@@ -1,7 +1,8 @@
-// npm run up -- [--rate 2000] [--no-traffic] [--processors 1] [--data-dir .data/local] [--fresh]
+// npm run up -- [--rate 2000] [--no-traffic] [--processors 1] [--data-dir .data/local] [--fresh] [--with-prometheus]
 //
 // The whole local stack (NATS, ClickHouse, processor(s), ingest, query) as real
-// processes, realistic traffic for tenant "demo", URLs and keys on the screen.
+// processes, realistic traffic for tenant "demo", URLs and keys on the screen;
+// every service serves /metrics, and --with-prometheus adds a Prometheus scraping them.
 // SIGINT/SIGTERM stop the traffic, then every process (a second signal forces).
 // A service that dies on its own stops everything. Exit codes: 0 stopped by a
 // signal, 1 failure, 2 bad flags or environment. Options: scripts/lib/up-cli.ts.
@@ -10,6 +11,7 @@ import { join } from 'node:path';
 import { logTail } from './lib/child-process.ts';
 import { startLocalStack, type LocalStack } from './lib/local-stack.ts';
 import { portState } from './lib/port-check.ts';
+import { ADSTREAM_RULES_FILE, startPrometheus, type PrometheusHandle } from './lib/prometheus-server.ts';
 import { createTrafficModel } from './lib/traffic-model.ts';
 import { createTrafficSender } from './lib/traffic-sender.ts';
 import { bannerText, snapshot, statusLine } from './lib/up-banner.ts';
@@ -49,7 +51,8 @@ const onSignal = (sig: NodeJS.Signals) => {
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
 
-for (const [name, port] of [['INGEST_PORT', cfg.ingestPort], ['QUERY_PORT', cfg.queryPort]] as const) {
+const ports = [['INGEST_PORT', cfg.ingestPort], ['QUERY_PORT', cfg.queryPort], ...(cfg.prometheusPort === undefined ? [] : [['PROMETHEUS_PORT', cfg.prometheusPort] as const])] as const;
+for (const [name, port] of ports) {
   const state = await portState(port);
   if (state !== 'free') fail(`port ${port} (${name}) is ${state}; stop what uses it or set ${name} to another port`);
 }
@@ -74,11 +77,28 @@ try {
     queryPort: cfg.queryPort,
     processors: cfg.processors,
     logLevel: process.env.LOG_LEVEL || 'info',
+    metrics: true,
   });
 } catch (err) {
   // A Ctrl-C while starting also reaches the children, which then exit "before ready".
   if (stopRequestedAt > 0) process.exit(0);
   fail(`the stack did not start: ${(err as Error).message}`);
+}
+let prometheus: PrometheusHandle | undefined;
+if (cfg.prometheusPort !== undefined) {
+  try {
+    prometheus = await startPrometheus({
+      dataDir: join(cfg.dataDir, 'prometheus'),
+      port: cfg.prometheusPort,
+      targets: stack.metricsTargets,
+      ruleFiles: [ADSTREAM_RULES_FILE],
+      intervalSeconds: 5,
+    });
+  } catch (err) {
+    await stack.stop();
+    if (stopRequestedAt > 0) process.exit(0);
+    fail(`Prometheus did not start: ${(err as Error).message}`);
+  }
 }
 const services = [...stack.processors, stack.ingest, ...(stack.query ? [stack.query] : [])];
 
@@ -124,8 +144,8 @@ for (const s of services) {
   void s.exited.then((code) => onUnexpectedExit(s.name, s.logFile, code === null ? 'was killed' : `exited with code ${code}`));
 }
 const serverWatch = setInterval(() => {
-  for (const [name, server] of [['nats-server', stack.nats], ['clickhouse-server', stack.clickhouse]] as const) {
-    if (server.pid === undefined) onUnexpectedExit(name, server.logFile, 'exited');
+  for (const [name, server] of [['nats-server', stack.nats], ['clickhouse-server', stack.clickhouse], ['prometheus', prometheus]] as const) {
+    if (server !== undefined && server.pid === undefined) onUnexpectedExit(name, server.logFile, 'exited');
   }
 }, 1000);
 
@@ -135,6 +155,7 @@ stop = (code) =>
     clearInterval(serverWatch);
     traffic.abort();
     await trafficDone;
+    await prometheus?.stop();
     await stack.stop();
     await releaseDataDir();
     say('stopped');
@@ -142,4 +163,4 @@ stop = (code) =>
   })());
 
 if (stopRequestedAt > 0) void stop(0);
-else process.stdout.write(bannerText({ stack, keys, dataDir: cfg.dataDir, rate: sender ? cfg.rate : undefined, campaignId: campaign.campaign_id }));
+else process.stdout.write(bannerText({ stack, keys, dataDir: cfg.dataDir, rate: sender ? cfg.rate : undefined, campaignId: campaign.campaign_id, prometheusUrl: prometheus?.url }));

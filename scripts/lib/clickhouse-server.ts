@@ -4,15 +4,17 @@ import { freePort } from "./free-port.ts";
 import { httpReady } from "./child-process.ts";
 import { startManagedServer } from "./managed-server.ts";
 import { clickhouseServerBinary } from "./tools.ts";
-import { renderUsersXml, type ClickHouseUser } from "./clickhouse-users.ts";
+import { renderUsersXml, type ClickHouseProfile, type ClickHouseUser } from "./clickhouse-users.ts";
 
 export interface ClickHouseOptions {
   /** Holds config.xml, users.xml, the log and the table data; reused by restart(). */
   dataDir: string;
   /** HTTP port; a free one when omitted. */
   httpPort?: number;
-  /** Default: one `default` user without password, loopback only. */
+  /** Default: `default` and the read-only SQL user, without passwords, loopback only. */
   users?: readonly ClickHouseUser[];
+  /** Default: DEFAULT_PROFILES (clickhouse-users.ts). */
+  profiles?: readonly ClickHouseProfile[];
   readyTimeoutMs?: number;
 }
 
@@ -39,7 +41,7 @@ export async function startClickHouse(opts: ClickHouseOptions): Promise<ClickHou
   const usersFile = join(opts.dataDir, "users.xml");
   const logFile = join(opts.dataDir, "clickhouse-server.log");
   for (const sub of ["tmp", "user_files", "format_schemas"]) await mkdir(join(dbDir, sub), { recursive: true });
-  await writeFile(usersFile, renderUsersXml(opts.users));
+  await writeFile(usersFile, renderUsersXml(opts.users, opts.profiles));
   await writeFile(configFile, serverConfigXml({ httpPort, tcpPort, dbDir, usersFile }));
 
   const url = `http://127.0.0.1:${httpPort}`;

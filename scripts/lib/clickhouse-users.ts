@@ -18,14 +18,45 @@ export interface ClickHouseUser {
   profile?: string;
 }
 
+/**
+ * The profile of the user that runs tenants' own SQL (POST /v1/sql). The
+ * limits live here rather than in the query service because `readonly = 1`
+ * forbids a query from changing any setting, so nothing a tenant writes can
+ * lift them. The query service refuses to serve SQL when the user it is given
+ * lacks any of them (services/query/src/sql/sql-profile.ts).
+ */
+export const SQL_PROFILE_SETTINGS = {
+  readonly: 1,
+  max_execution_time: 30,
+  timeout_overflow_mode: "throw",
+  max_rows_to_read: 2_000_000_000,
+  max_bytes_to_read: 200_000_000_000,
+  read_overflow_mode: "throw",
+  // "break" returns the first rows instead of failing; the service then
+  // reports the answer as truncated.
+  max_result_rows: 10_000,
+  max_result_bytes: 50_000_000,
+  result_overflow_mode: "break",
+  max_memory_usage: 2_000_000_000,
+  max_concurrent_queries_for_user: 4,
+  // Exact 64-bit integers in JSON on every version (current releases default to 0).
+  output_format_json_quote_64bit_integers: 1,
+  // Lets a tenant's WHERE reach into the rollup views' GROUP BY (18.16 defaults to 0).
+  enable_optimize_predicate_expression: 1,
+} as const satisfies Record<string, string | number>;
+
+export const SQL_PROFILE = "adstream_sql";
+export const SQL_USER = "adstream_sql";
+
 // 2 cores and a shared dev box: cap a single query's memory so a runaway
 // query fails instead of pushing the machine into swap.
 export const DEFAULT_PROFILES: readonly ClickHouseProfile[] = [
   { name: "default", settings: { max_memory_usage: 4_000_000_000 } },
   { name: "readonly", settings: { readonly: 1, max_memory_usage: 4_000_000_000 } },
+  { name: SQL_PROFILE, settings: SQL_PROFILE_SETTINGS },
 ];
 
-export const DEFAULT_USERS: readonly ClickHouseUser[] = [{ name: "default" }];
+export const DEFAULT_USERS: readonly ClickHouseUser[] = [{ name: "default" }, { name: SQL_USER, profile: SQL_PROFILE }];
 
 const LOOPBACK = ["127.0.0.1", "::1"] as const;
 

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startClickHouse, type ClickHouseHandle } from './clickhouse-server.ts';
+import { SQL_USER } from './clickhouse-users.ts';
 import { freePort } from './free-port.ts';
 import { startNats, type NatsHandle } from './nats-server.ts';
 import { startService, type ServiceHandle } from './service-process.ts';
@@ -20,6 +21,16 @@ export interface LocalStackOptions {
   env?: Record<string, string>;
   nodeArgs?: readonly string[];
   withQuery?: boolean;
+  /** Give every service a Prometheus /metrics port (free ports, listed in `metricsTargets`); otherwise METRICS_PORT=0. */
+  metrics?: boolean;
+}
+
+/** One service's /metrics endpoint; `job` is the scrape job the dashboards and alert rules expect. */
+export interface MetricsTarget {
+  job: 'adstream-ingest' | 'adstream-processor' | 'adstream-query';
+  /** e.g. "processor-1" */
+  name: string;
+  port: number;
 }
 
 export interface LocalStack {
@@ -31,6 +42,8 @@ export interface LocalStack {
   ingestUrl: string;
   queryUrl: string | undefined;
   database: string;
+  /** Every running service's /metrics endpoint (empty without `metrics`); processors added later join it. */
+  metricsTargets: MetricsTarget[];
   /** Starts one more processor replica (also used to replace a killed one). */
   addProcessor(): Promise<ServiceHandle>;
   stop(): Promise<void>;
@@ -59,6 +72,13 @@ export async function startLocalStack(o: LocalStackOptions): Promise<LocalStack>
     ...o.env,
   };
   const started: ServiceHandle[] = [];
+  const metricsTargets: MetricsTarget[] = [];
+  const metricsEnv = async (job: MetricsTarget['job'], name: string): Promise<Record<string, string>> => {
+    if (!o.metrics) return { METRICS_PORT: '0' };
+    const port = await freePort();
+    metricsTargets.push({ job, name, port });
+    return { METRICS_PORT: String(port), METRICS_HOST: '127.0.0.1' };
+  };
   const stopAll = async () => {
     await Promise.all(started.map((s) => s.stop('SIGTERM', 15_000).catch(() => undefined)));
     await Promise.all([nats.stop(), clickhouse.stop()].map((p) => p.catch(() => undefined)));
@@ -68,10 +88,11 @@ export async function startLocalStack(o: LocalStackOptions): Promise<LocalStack>
     const processors: ServiceHandle[] = [];
     const addProcessor = async () => {
       const port = await freePort();
+      const metrics = await metricsEnv('adstream-processor', `processor-${replica}`);
       const p = await startService({
         name: `processor-${replica}`,
         entry: entry('processor'),
-        env: { ...common, HEALTH_PORT: String(port), NATS_NAME: `adstream-processor-${replica}` },
+        env: { ...common, ...metrics, HEALTH_PORT: String(port), NATS_NAME: `adstream-processor-${replica}` },
         readyUrl: `http://127.0.0.1:${port}/readyz`,
         logFile: join(logs, `processor-${replica++}.log`),
         nodeArgs: o.nodeArgs,
@@ -86,7 +107,7 @@ export async function startLocalStack(o: LocalStackOptions): Promise<LocalStack>
     const ingest = await startService({
       name: 'ingest',
       entry: entry('ingest'),
-      env: { ...common, PORT: String(ingestPort) },
+      env: { ...common, ...(await metricsEnv('adstream-ingest', 'ingest')), PORT: String(ingestPort) },
       readyUrl: `http://127.0.0.1:${ingestPort}/readyz`,
       logFile: join(logs, 'ingest.log'),
       nodeArgs: o.nodeArgs,
@@ -101,14 +122,14 @@ export async function startLocalStack(o: LocalStackOptions): Promise<LocalStack>
       query = await startService({
         name: 'query',
         entry: entry('query'),
-        env: { ...common, PORT: String(queryPort) },
+        env: { CLICKHOUSE_SQL_USER: SQL_USER, ...common, ...(await metricsEnv('adstream-query', 'query')), PORT: String(queryPort) },
         readyUrl: `${queryUrl}/readyz`,
         logFile: join(logs, 'query.log'),
         nodeArgs: o.nodeArgs,
       });
       started.push(query);
     }
-    return { nats, clickhouse, ingest, processors, query, ingestUrl: `http://127.0.0.1:${ingestPort}`, queryUrl, database: DATABASE, addProcessor, stop: stopAll };
+    return { nats, clickhouse, ingest, processors, query, ingestUrl: `http://127.0.0.1:${ingestPort}`, queryUrl, database: DATABASE, metricsTargets, addProcessor, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

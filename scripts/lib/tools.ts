@@ -1,4 +1,4 @@
-import { accessSync, constants } from "node:fs";
+import { accessSync, constants, readFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { delimiter, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -115,4 +115,44 @@ export function nodeBinary(): string {
   const local = join(repoRoot(), "node_modules", "node", "bin", "node");
   if (isExecutable(local)) return local;
   throw new Error(`Node ${MIN_NODE_MAJOR} not found (running ${process.version}); run \`npm run setup\``);
+}
+
+/** Debian's etcd (etcd-server package), the store behind the test kube-apiserver. */
+export function etcdBinary(): string {
+  const found = ["/usr/bin/etcd", "/usr/sbin/etcd", findOnPath("etcd")].find(
+    (p): p is string => p !== undefined && isExecutable(p),
+  );
+  if (!found) throw new Error("etcd not found; run `npm run setup` (installs Debian's etcd-server)");
+  return found;
+}
+
+/**
+ * The Kubernetes release kube-apiserver is built from, e.g. "v1.36.3". Its one
+ * home is tools/kube-apiserver/go.mod, which scripts/setup.sh reads as well.
+ */
+export function pinnedKubernetesVersion(): string {
+  const goMod = join(repoRoot(), "tools", "kube-apiserver", "go.mod");
+  const m = /^\s*(?:require\s+)?k8s\.io\/kubernetes\s+(v\d+\.\d+\.\d+)\s*$/m.exec(readFileSync(goMod, "utf8"));
+  if (!m) throw new Error(`no k8s.io/kubernetes requirement in ${goMod}`);
+  return m[1]!;
+}
+
+let checkedKubeApiServer: string | undefined;
+
+/**
+ * kube-apiserver built into .tools/bin by setup from the pinned release. A
+ * binary of another release (the pin moved, setup not rerun) is refused, so
+ * tests never silently run against a different API server than the one pinned.
+ */
+export function kubeApiServerBinary(): string {
+  const built = join(toolsBinDir(), "kube-apiserver");
+  if (checkedKubeApiServer === built) return built;
+  const want = pinnedKubernetesVersion();
+  if (!isExecutable(built)) throw new Error(`kube-apiserver ${want} not found at ${built}; run \`npm run setup\``);
+  const out = execFileSync(built, ["--version"], { encoding: "utf8", timeout: 30_000 }).trim();
+  if (out !== `Kubernetes ${want}`) {
+    throw new Error(`${built} reports ${JSON.stringify(out)}, expected "Kubernetes ${want}"; run \`npm run setup\``);
+  }
+  checkedKubeApiServer = built;
+  return built;
 }

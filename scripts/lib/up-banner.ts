@@ -14,6 +14,8 @@ export interface BannerInput {
   /** Events per second, or undefined with --no-traffic. */
   rate: number | undefined;
   campaignId: string;
+  /** With --with-prometheus. */
+  prometheusUrl?: string;
 }
 
 const scopesOf = (e: ApiKeyEntry) => e.scopes.join('+');
@@ -46,6 +48,10 @@ export function bannerText(b: BannerInput): string {
     `  query       ${stack.queryUrl}    GET  /v1/campaigns/<id>/insights`,
     `  NATS        ${stack.nats.url}   monitoring ${stack.nats.monitorUrl}`,
     `  ClickHouse  ${stack.clickhouse.url}   database ${stack.database}`,
+    ...(b.prometheusUrl === undefined
+      ? []
+      : [`  Prometheus  ${b.prometheusUrl}   alerts ${b.prometheusUrl}/alerts   try: sum(rate(adstream_processor_events_stored_total[1m]))`]),
+    `  /metrics    ${stack.metricsTargets.map((t) => `${t.name} :${t.port}`).join(', ')}`,
     '',
     ...keyLines(keys),
     '',

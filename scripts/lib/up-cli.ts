@@ -19,11 +19,14 @@ Options:
   --data-dir <path>   where data, logs and dev keys live; kept between runs
                       (default .data/local in the repository)
   --fresh             delete the data dir first (a clean start)
+  --with-prometheus   also start Prometheus scraping every service's /metrics,
+                      with the alert rules of observability/prometheus loaded
   -h, --help          show this help
 
 Environment:
   INGEST_PORT         ingest HTTP port (default 8080)
   QUERY_PORT          query HTTP port (default 8081)
+  PROMETHEUS_PORT     Prometheus port with --with-prometheus (default 9090)
   API_KEYS_FILE       use these API keys (JSON list of {key, tenant, scopes});
                       without it, dev keys for tenants demo and acme are kept
                       in <data-dir>/dev-keys.json and printed
@@ -37,6 +40,8 @@ export interface UpConfig {
   fresh: boolean;
   ingestPort: number;
   queryPort: number;
+  /** Port of Prometheus; undefined without --with-prometheus. */
+  prometheusPort: number | undefined;
   /** Absolute path, when given in the environment. */
   apiKeysFile: string | undefined;
 }
@@ -59,6 +64,7 @@ const flagsSchema = z.object({
   'data-dir': z.string().min(1, { error: 'must not be empty' }).optional(),
   fresh: z.boolean(),
   'no-traffic': z.boolean(),
+  'with-prometheus': z.boolean(),
 });
 
 const port = (fallback: number) =>
@@ -73,6 +79,7 @@ const port = (fallback: number) =>
 const envSchema = z.object({
   INGEST_PORT: port(8080),
   QUERY_PORT: port(8081),
+  PROMETHEUS_PORT: port(9090),
   API_KEYS_FILE: z.string().optional(),
 });
 
@@ -101,6 +108,7 @@ export function parseUpCli(argv: readonly string[], env: Readonly<Record<string,
         processors: { type: 'string', default: '1' },
         'data-dir': { type: 'string' },
         fresh: { type: 'boolean', default: false },
+        'with-prometheus': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }));
@@ -110,14 +118,23 @@ export function parseUpCli(argv: readonly string[], env: Readonly<Record<string,
   if (values.help === true) return { kind: 'help' };
 
   const flags = flagsSchema.safeParse(values);
-  const envRaw = { INGEST_PORT: env.INGEST_PORT, QUERY_PORT: env.QUERY_PORT, API_KEYS_FILE: env.API_KEYS_FILE };
+  const envRaw = { INGEST_PORT: env.INGEST_PORT, QUERY_PORT: env.QUERY_PORT, PROMETHEUS_PORT: env.PROMETHEUS_PORT, API_KEYS_FILE: env.API_KEYS_FILE };
   const envParsed = envSchema.safeParse(envRaw);
   const problems = [
     ...(flags.success ? [] : describeIssues(flags.error, '--', values)),
     ...(envParsed.success ? [] : describeIssues(envParsed.error, '', envRaw)),
   ];
-  if (flags.success && envParsed.success && envParsed.data.INGEST_PORT === envParsed.data.QUERY_PORT) {
-    problems.push(`INGEST_PORT and QUERY_PORT: must differ (both ${envParsed.data.INGEST_PORT})`);
+  if (flags.success && envParsed.success) {
+    const named = [
+      ['INGEST_PORT', envParsed.data.INGEST_PORT],
+      ['QUERY_PORT', envParsed.data.QUERY_PORT],
+      ...(flags.data['with-prometheus'] ? [['PROMETHEUS_PORT', envParsed.data.PROMETHEUS_PORT] as const] : []),
+    ] as const;
+    for (let i = 0; i < named.length; i++) {
+      for (let j = i + 1; j < named.length; j++) {
+        if (named[i]![1] === named[j]![1]) problems.push(`${named[i]![0]} and ${named[j]![0]}: must differ (both ${named[i]![1]})`);
+      }
+    }
   }
   if (!flags.success || !envParsed.success || problems.length > 0) return { kind: 'error', message: problems.join('\n') };
 
@@ -133,6 +150,7 @@ export function parseUpCli(argv: readonly string[], env: Readonly<Record<string,
       fresh: f.fresh,
       ingestPort: e.INGEST_PORT,
       queryPort: e.QUERY_PORT,
+      prometheusPort: f['with-prometheus'] ? e.PROMETHEUS_PORT : undefined,
       apiKeysFile: e.API_KEYS_FILE ? resolve(cwd, e.API_KEYS_FILE) : undefined,
     },
   };

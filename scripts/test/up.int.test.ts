@@ -26,7 +26,7 @@ const seenProcesses: { pid: number; cmd: string }[] = [];
 
 function startUp(args: readonly string[], env: Record<string, string>): UpRun {
   const base = { ...process.env };
-  for (const name of ["API_KEYS_FILE", "INGEST_PORT", "QUERY_PORT", "INIT_CWD"]) delete base[name];
+  for (const name of ["API_KEYS_FILE", "INGEST_PORT", "QUERY_PORT", "PROMETHEUS_PORT", "INIT_CWD"]) delete base[name];
   const child = spawn(nodeBinary(), [script, ...args], { cwd: repoRoot(), env: { ...base, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout!.setEncoding("utf8").on("data", (s: string) => (output += s));
@@ -194,13 +194,15 @@ describe("npm run up (scripts/up.ts)", () => {
     expect(readdirSync(dataDir)).not.toContain("up.pid");
   });
 
-  it("keeps the data across a restart and honours a given API_KEYS_FILE without printing its keys", async () => {
+  it("keeps the data across a restart, honours a given API_KEYS_FILE without printing its keys, and starts Prometheus on request", async () => {
     const keysFile = join(root, "keys.json");
     const given: KeyEntry[] = [{ key: newApiKey("given"), tenant: "demo", scopes: ["ingest", "query"] }];
     await writeFile(keysFile, JSON.stringify(given));
-    const run = startUp(["--no-traffic", "--data-dir", dataDir], {
+    const prometheusUrl = `http://127.0.0.1:${await freePort()}`;
+    const run = startUp(["--no-traffic", "--data-dir", dataDir, "--with-prometheus"], {
       INGEST_PORT: new URL(ingestUrl).port,
       QUERY_PORT: new URL(queryUrl).port,
+      PROMETHEUS_PORT: new URL(prometheusUrl).port,
       API_KEYS_FILE: keysFile,
     });
     runs.push(run);
@@ -214,6 +216,17 @@ describe("npm run up (scripts/up.ts)", () => {
     expect(await impressions(queryUrl, given[0]!.key, campaign)).toBe(1);
     const old = await fetch(`${queryUrl}/v1/campaigns/${campaign}/insights?from=-1h`, { headers: { authorization: `Bearer ${devKey.key}` } });
     expect(old.status).toBe(401);
+
+    expect(run.output()).toContain(`Prometheus  ${prometheusUrl}`);
+    expect(children.map((c) => c.cmd).join("\n")).toContain("prometheus");
+    const deadline = Date.now() + 60_000;
+    let up: string[] = [];
+    while (up.length < 3 && Date.now() < deadline) {
+      const res = (await (await fetch(`${prometheusUrl}/api/v1/query?query=${encodeURIComponent("up == 1")}`)).json()) as { data: { result: { metric: { job: string } }[] } };
+      up = res.data.result.map((r) => r.metric.job).sort();
+      if (up.length < 3) await sleep(500);
+    }
+    expect(up).toEqual(["adstream-ingest", "adstream-processor", "adstream-query"]);
 
     expect(await stopWith(run, "SIGTERM")).toBe(0);
     expect(children.filter((c) => pidAlive(c.pid))).toEqual([]);

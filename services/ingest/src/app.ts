@@ -4,6 +4,7 @@ import type { ApiKeyStore } from '@adstream/shared/api-keys';
 import { authPlugin } from '@adstream/shared/http/auth';
 import { errorHandler } from '@adstream/shared/http/errors';
 import { healthRoutes } from '@adstream/shared/http/health';
+import { requestMetrics } from '@adstream/shared/http/request-metrics';
 import { registerBodyParsers } from './body-parsers.ts';
 import type { EventPublisher } from './publisher.ts';
 import { eventsRoute } from './routes/events.ts';
@@ -29,6 +30,7 @@ export async function buildIngestApp(opts: IngestAppOptions): Promise<FastifyIns
     return503OnClosing: true,
   });
   app.setErrorHandler(errorHandler);
+  await app.register(requestMetrics);
   registerBodyParsers(app, opts.maxDecompressedBytes);
   await app.register(authPlugin, { keys: opts.keys });
   await app.register(rateLimit, { global: false });

@@ -4,12 +4,14 @@ import { ensureTopology } from '@adstream/shared/jetstream-topology';
 import { createLogger } from '@adstream/shared/logger';
 import { connectNats } from '@adstream/shared/nats-connection';
 import { exitOnStartupError, onShutdown } from '@adstream/shared/shutdown';
+import { servicePackageVersion, startTelemetry } from '@adstream/shared/telemetry/start-telemetry';
 import { topologyFromEnv } from '@adstream/shared/topology-config';
 import { buildIngestApp } from './app.ts';
 import { loadIngestConfig } from './config.ts';
 import { JetStreamPublisher } from './publisher.ts';
 
 async function main(): Promise<void> {
+  const telemetry = await startTelemetry({ serviceName: 'adstream-ingest', version: servicePackageVersion(import.meta.url) });
   const config = loadIngestConfig();
   const topology = topologyFromEnv();
   const log = createLogger('ingest', config.LOG_LEVEL);
@@ -31,6 +33,7 @@ async function main(): Promise<void> {
     // and waits for in-flight requests, whose publishes finish first.
     await app.close();
     await nc.drain();
+    await telemetry.shutdown();
   });
   await app.listen({ port: config.PORT, host: config.HOST });
 }

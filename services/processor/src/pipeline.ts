@@ -1,11 +1,13 @@
 import type { Logger } from '@adstream/shared/logger';
 import { backoffDelay, type BackoffPolicy } from './backoff.ts';
+import { traceBatch } from './batch-trace.ts';
 import type { DeadLetterSink } from './dead-letter.ts';
 import { decodeMessage, type DecodedMessage } from './decode-message.ts';
 import { dropBatchDuplicates, dropStored } from './dedup.ts';
 import type { EventStore } from './event-store.ts';
 import type { InboundMessage } from './inbound-message.ts';
 import { isDataError } from './insert-errors.ts';
+import { ProcessorMetrics } from './processor-metrics.ts';
 
 export interface PipelineOptions {
   store: EventStore;
@@ -16,6 +18,8 @@ export interface PipelineOptions {
   maxAttempts: number;
   isStopping: () => boolean;
   sleep?: (ms: number) => Promise<void>;
+  /** Defaults to instruments on the global meter (no-ops unless telemetry was started). */
+  metrics?: ProcessorMetrics;
 }
 
 export interface PipelineCounters {
@@ -43,16 +47,27 @@ export class BatchPipeline {
   readonly counters: PipelineCounters = { batches: 0, messages: 0, rowsInserted: 0, duplicatesInBatch: 0, duplicatesStored: 0, deadLettered: 0, retries: 0 };
   readonly #o: PipelineOptions;
   readonly #sleep: (ms: number) => Promise<void>;
+  readonly #metrics: ProcessorMetrics;
 
   constructor(options: PipelineOptions) {
     this.#o = options;
     this.#sleep = options.sleep ?? defaultSleep;
+    this.#metrics = options.metrics ?? new ProcessorMetrics();
   }
 
   async process(messages: readonly InboundMessage[]): Promise<void> {
     if (messages.length === 0) return;
     this.counters.batches++;
     this.counters.messages += messages.length;
+    const batchEnded = this.#metrics.batchStarted(messages, this.counters);
+    try {
+      await traceBatch(messages, () => this.#process(messages));
+    } finally {
+      batchEnded();
+    }
+  }
+
+  async #process(messages: readonly InboundMessage[]): Promise<void> {
     try {
       const decoded = await this.#decode(messages);
       const unique = dropBatchDuplicates(decoded);
@@ -76,6 +91,7 @@ export class BatchPipeline {
       } else {
         await this.#retrying(messages, () => this.#o.deadLetters.send(m, 'undecodable', outcome.reason));
         this.counters.deadLettered++;
+        this.#metrics.deadLettered('undecodable');
         this.#o.log.error({ seq: m.seq, reason: outcome.reason }, 'message dead-lettered: undecodable');
         m.ack();
       }
@@ -100,6 +116,7 @@ export class BatchPipeline {
     if (dataError === undefined) {
       this.counters.rowsInserted += fresh.kept.reduce((n, m) => n + m.rows.length, 0);
       for (const m of held) m.ack();
+      this.#metrics.stored(held);
       return;
     }
     this.#o.log.warn({ err: dataError, messages: fresh.kept.length }, 'ClickHouse rejected the batch: inserting its messages one by one');
@@ -120,9 +137,11 @@ export class BatchPipeline {
     if (dataError === undefined) {
       this.counters.rowsInserted += m.rows.length;
       m.message.ack();
+      this.#metrics.stored([m.message]);
     } else if (m.message.deliveryCount >= this.#o.maxAttempts) {
       await this.#retrying([m.message], () => this.#o.deadLetters.send(m.message, 'rejected-by-clickhouse', dataError.message));
       this.counters.deadLettered++;
+      this.#metrics.deadLettered('rejected-by-clickhouse');
       this.#o.log.error({ seq: m.message.seq, reason: dataError.message }, 'message dead-lettered: rejected by ClickHouse');
       m.message.ack();
     } else {

@@ -5,8 +5,8 @@
  * range honest (docs/clickhouse-compatibility.md).
  *
  * Nothing is mocked and nothing is re-typed where it can be read: migrations
- * come from MIGRATIONS, rows from toRowLine, the insights SQL from
- * insightsTotalsSql, and the statements that live inline in migrate.ts and the
+ * come from MIGRATIONS, rows from toRowLine, the KPI API's SQL from its
+ * builders (services/query/src/queries), and the statements that live inline in migrate.ts and the
  * processor's event store are read out of those files, so a change there is
  * tested here too (or fails loudly when it can no longer be found).
  *
@@ -18,14 +18,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insightsTotalsSql } from '../../query/src/insights-query.ts';
+import { breakdownSql } from '../../query/src/queries/breakdown-query.ts';
+import { campaignRankingSql } from '../../query/src/queries/campaigns-query.ts';
+import { clickToConversionSql, medianFromRow, type MedianRow } from '../../query/src/queries/funnel-query.ts';
+import { insightsSeriesSql, insightsTotalsSql } from '../../query/src/queries/insights-query.ts';
+import { eventFromRow, latestEventsSql, type LatestEventRow } from '../../query/src/queries/latest-events-query.ts';
+import { tenantStatsSql } from '../../query/src/stats/tenant-stats-sql.ts';
+import { JsonCompactReader } from '../../query/src/sql/json-compact-reader.ts';
+import { PROFILE_SETTINGS } from '../../query/src/sql/sql-profile.ts';
+import { tenantDatabase, tenantViews, viewIsCurrent } from '../../query/src/sql/tenant-views.ts';
 import type { WireEvent } from '../src/event-contract.ts';
 import type { Totals as KpiTotals } from '../src/kpi.ts';
 import { validateEvent } from '../src/event-validation.ts';
 import { eventsInsertSql, toRowLine } from '../src/event-row.ts';
 import { MIGRATIONS } from '../src/migrations/index.ts';
 import { repoRoot } from '../../../scripts/lib/tools.ts';
-import { sqlIdentifier, sqlString } from '../src/sql.ts';
+import { dashboardQueries, loadDashboards } from '../../../scripts/lib/dashboard-queries.ts';
+import { expandClickHouseMacros, interpolateVariables } from '../../../scripts/lib/grafana-templating.ts';
+import { sqlIdentifier, sqlString, sqlStringList } from '../src/sql.ts';
 
 /** The slice of chDB's API this test uses (chdb lives outside the workspace, see loadChdb). */
 interface ChdbSession {
@@ -41,6 +51,8 @@ interface Chdb {
 const DB = 'adstream_compat';
 const MIGRATE_TS = new URL('../src/migrate.ts', import.meta.url);
 const EVENT_STORE_TS = new URL('../../processor/src/event-store.ts', import.meta.url);
+const TENANT_DATABASES_TS = new URL('../../query/src/sql/tenant-databases.ts', import.meta.url);
+const SQL_SERVICE_TS = new URL('../../query/src/sql/sql-service.ts', import.meta.url);
 
 // ---------------------------------------------------------------------------
 // SQL read from the source files that own it.
@@ -391,6 +403,49 @@ describe('current ClickHouse engine (chDB)', () => {
     expect(await insights('nobody', 'cmp-1')).toEqual({ impressions: 0, clicks: 0, conversions: 0, bids: 0, wins: 0, spend_micros: 0, revenue_micros: 0, unique_users: 0 });
   });
 
+  it("answers the KPI API's queries over a range that needs every rollup and raw events", async () => {
+    // 07:15:30 to 12:15:10: raw seconds, minutes and hours at the edges (no whole day fits).
+    const ragged = { fromMs: T0 - 3 * HOUR_MS + 30_000, toMs: T0 + 2 * HOUR_MS + 10_000 };
+    const numbers = <T>(row: Record<string, unknown>) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, Number(v)])) as T;
+    const inRange = (s: Stored) => s.tenant === ACME && s.tsMs >= ragged.fromMs && s.tsMs < ragged.toMs;
+
+    const totals = await rows<Record<string, string>>(insightsTotalsSql(DB, { tenant: ACME, campaignId: 'cmp-1', range: ragged }));
+    expect(numbers(totals[0]!)).toEqual(expectedTotals(ACME, 'cmp-1', ragged));
+    for (const [granularity, bucketMs] of [['minute', MINUTE_MS], ['hour', HOUR_MS], ['day', 24 * HOUR_MS]] as const) {
+      const series = await rows<Record<string, string | number>>(insightsSeriesSql(DB, { tenant: ACME, campaignId: 'cmp-1', range: ragged }, granularity));
+      const buckets = [...new Set(ALL.filter((s) => inRange(s) && s.event.campaign_id === 'cmp-1').map((s) => Math.floor(s.tsMs / bucketMs) * bucketMs / 1000))].sort();
+      expect(series.map((r) => Number(r.k)), granularity).toEqual(buckets);
+      expect(series.reduce((a, r) => a + Number(r.impressions) + Number(r.clicks) + Number(r.conversions) + Number(r.bids) + Number(r.wins), 0), granularity).toBe(7);
+    }
+
+    // cmp-2 has an impression and no click: its ctr is 0, its cvr null, which sorts last in either direction.
+    const ranking = async (sort: 'ctr' | 'cvr', order: 'asc' | 'desc') =>
+      (await rows<{ k: string }>(campaignRankingSql(DB, { tenant: ACME, range: ragged, sort, order, limit: 10 }))).map((r) => r.k);
+    expect(await ranking('ctr', 'desc')).toEqual(['cmp-1', 'cmp-2']);
+    expect(await ranking('ctr', 'asc')).toEqual(['cmp-2', 'cmp-1']);
+    expect(await ranking('cvr', 'asc')).toEqual(['cmp-1', 'cmp-2']);
+    expect(await ranking('cvr', 'desc')).toEqual(['cmp-1', 'cmp-2']);
+
+    const devices = await rows<{ k: string; impressions: string }>(breakdownSql(DB, { tenant: ACME, range: ragged, dimension: 'device', limit: 10 }));
+    expect(devices.map((r) => [r.k, Number(r.impressions)])).toEqual([
+      ['unknown', 2],
+      ['desktop', 1],
+      ['mobile', 1],
+      ['ctv', 0],
+      ['tablet', 0],
+    ]);
+
+    // The conversion at +20 min names the click at +3 min.
+    const median = await rows<MedianRow>(clickToConversionSql(DB, { tenant: ACME, campaignId: 'cmp-1', range: ragged }));
+    expect(medianFromRow(median[0])).toBe(17 * 60);
+    expect(medianFromRow((await rows<MedianRow>(clickToConversionSql(DB, { tenant: ONEIL, campaignId: 'cmp-1', range: ragged })))[0])).toBeNull();
+
+    const latest = await rows<LatestEventRow>(latestEventsSql(DB, { tenant: ACME, campaignId: 'cmp-1', limit: 3 }));
+    expect(latest.map((r) => eventFromRow(r).type)).toEqual(['win', 'bid', 'conversion']);
+    expect(eventFromRow(latest[2]!)).toMatchObject({ click_id: CLICK_ID, revenue: 12.5, currency: 'EUR', metadata: { order: 'o-77' }, ts: new Date(T0 + 20 * MINUTE_MS).toISOString() });
+    expect((await rows<LatestEventRow>(latestEventsSql(DB, { tenant: ONEIL, limit: 10 }))).map((r) => r.event_type)).toEqual(['click', 'impression']);
+  });
+
   it('keeps every rollup consistent with the raw events, before and after parts merge', async () => {
     const raw = (
       await rows<Record<string, string | number>>(
@@ -454,5 +509,87 @@ describe('current ClickHouse engine (chDB)', () => {
         [ONEIL, oneilStored.id],
       ].sort(byPair),
     );
+  });
+
+  it('answers the live stats query: stored rows, rows received in a window, newest receive time, per tenant', async () => {
+    const stats = async (tenant: string) => {
+      // Four whole minutes from T0: the events received at T0 … T0 + 3 min (received_at = ts + 250 ms).
+      const sql = tenantStatsSql(DB, tenant, { fromS: T0 / 1000, toS: T0 / 1000 + 240 });
+      const result = await rows<Record<string, string | number>>(sql);
+      expect(result, sql).toHaveLength(1);
+      return Object.fromEntries(Object.entries(result[0]!).map(([k, v]) => [k, Number(v)]));
+    };
+    expect(await stats(ACME)).toEqual({ stored_total: 9, received_in_window: 4, newest_received_at: (T0 + 31 * MINUTE_MS) / 1000 });
+    expect(await stats(ONEIL)).toEqual({ stored_total: 2, received_in_window: 0, newest_received_at: (T0 + 7 * MINUTE_MS) / 1000 });
+    expect(await stats('nobody')).toEqual({ stored_total: 0, received_in_window: 0, newest_received_at: 0 });
+  });
+
+  it("creates POST /v1/sql's tenant views, recognises them as current, and answers tenant SQL through them", async () => {
+    for (const tenant of [ACME, ONEIL]) {
+      const target = tenantDatabase(DB, tenant);
+      const placeholders = { '${target}': target, '${sqlString(target)}': sqlString(target) };
+      await run(sourceSql(TENANT_DATABASES_TS, 'CREATE DATABASE IF NOT EXISTS', placeholders));
+      for (const view of tenantViews(DB, tenant)) await run(view.ddl);
+      // What the service reads to decide whether a view must be created again.
+      const described = await rows<{ name: string; create_table_query: string }>(sourceSql(TENANT_DATABASES_TS, 'FROM system.tables', placeholders));
+      const columns = await rows<{ table: string; name: string }>(sourceSql(TENANT_DATABASES_TS, 'FROM system.columns', placeholders));
+      for (const view of tenantViews(DB, tenant)) {
+        const actual = { columns: columns.filter((c) => c.table === view.name).map((c) => c.name), createQuery: described.find((d) => d.name === view.name)!.create_table_query };
+        expect(viewIsCurrent(view, DB, tenant, actual), actual.createQuery).toBe(true);
+      }
+    }
+
+    // Tenant SQL runs with the tenant's database as the default one.
+    await run(`USE ${tenantDatabase(DB, ACME)}`);
+    try {
+      const [own] = await rows<Record<string, unknown>>(
+        'SELECT count() AS n, sum(cost) AS spend, sum(revenue) AS revenue, groupUniqArray(advertiser_id) AS tenants, toTypeName(any(cost)) AS money FROM events',
+      );
+      const acme = ALL.filter((e) => e.tenant === ACME);
+      expect(own).toEqual({
+        n: acme.length,
+        spend: acme.reduce((a, e) => a + (e.event.cost ?? 0), 0) / 1e6,
+        revenue: 12.5,
+        tenants: [ACME],
+        money: 'Decimal(18, 6)',
+      });
+      const byRollup = `SELECT campaign_id, sum(impressions) AS i, sum(clicks) AS c, sum(spend) AS spend, uniqIfMerge(users_state) AS users
+        FROM campaign_day GROUP BY campaign_id ORDER BY campaign_id`;
+      const byEvents = `SELECT campaign_id, countIf(type = 'impression') AS i, countIf(type = 'click') AS c, sum(cost) AS spend, uniqIf(user_id, user_id != '') AS users
+        FROM events GROUP BY campaign_id ORDER BY campaign_id`;
+      expect(await rows(byRollup)).toEqual(await rows(byEvents));
+      expect((await rows<{ platform: string }>('SELECT DISTINCT platform FROM dimensions_hour ORDER BY platform')).map((r) => r.platform)).toEqual(
+        [...new Set(acme.map((e) => e.event.platform ?? ''))].sort(),
+      );
+
+      // The service reads answers as JSONCompact, line by line: the current engine's layout too.
+      const reader = new JsonCompactReader(10);
+      for (const line of (await run(byRollup, 'JSONCompact')).split('\n')) reader.line(line);
+      const read = reader.finish(true);
+      expect(read.columns.map((c) => c.name)).toEqual(['campaign_id', 'i', 'c', 'spend', 'users']);
+      expect(read.rows.map((r) => r[0])).toEqual(['cmp-1', 'cmp-2']);
+      expect(read.statistics?.rows_read).toBeGreaterThan(0);
+    } finally {
+      await run('USE default');
+    }
+
+    // Every setting the service checks in the SQL user's profile exists on the current engine.
+    const profileSql = sourceSql(SQL_SERVICE_TS, 'FROM system.settings', { '${sqlStringList(PROFILE_SETTINGS)}': sqlStringList(PROFILE_SETTINGS) });
+    expect((await rows<{ name: string }>(profileSql)).map((r) => r.name).sort()).toEqual([...PROFILE_SETTINGS].sort());
+  });
+
+  it("runs the Grafana campaign KPI dashboard's queries (observability/grafana/dashboards) as the ClickHouse plugin sends them", async () => {
+    const kpis = loadDashboards().find((d) => d.json.uid === 'adstream-campaign-kpis')!.json;
+    const queries = dashboardQueries(kpis).filter((q) => q.kind === 'clickhouse');
+    expect(queries.length).toBeGreaterThan(5);
+    const answers = new Map<string, unknown[][]>();
+    for (const q of queries) {
+      const sql = expandClickHouseMacros(interpolateVariables(q.text!, { tenant: ACME, campaign: 'cmp-1' }), RANGE).replaceAll('adstream.', `${DB}.`);
+      const data = (JSON.parse(await run(sql, 'JSONCompact')) as { data: unknown[][] }).data;
+      expect(data.length, `${q.key}: no rows`).toBeGreaterThan(0);
+      answers.set(q.key, data);
+    }
+    const funnel = answers.get('adstream-campaign-kpis › Funnel and money › A')![0]!.map(Number);
+    expect(funnel).toEqual([3, 1, 1, 1, 1, 0.9535, 12.5]);
   });
 });

@@ -1,7 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { uuidv7Factory } from '@adstream/shared/uuid-v7';
 import { HttpError } from '@adstream/shared/http/http-error';
+import { requestContext } from '@adstream/shared/http/request-metrics';
+import { inSpanSync, withTraceContext } from '@adstream/shared/telemetry/tracing';
 import { eventsOf } from '../body-parsers.ts';
+import { IngestMetrics } from '../ingest-metrics.ts';
 import { MessageTooLargeError, PublishError, type EventPublisher } from '../publisher.ts';
 import { validateBatch } from '../validate-batch.ts';
 
@@ -19,6 +22,7 @@ export interface EventsRouteOptions {
  */
 export async function eventsRoute(app: FastifyInstance, opts: EventsRouteOptions): Promise<void> {
   const now = opts.now ?? Date.now;
+  const metrics = new IngestMetrics();
   app.post(
     '/v1/events',
     {
@@ -40,13 +44,16 @@ export async function eventsRoute(app: FastifyInstance, opts: EventsRouteOptions
       }
       const tenant = request.principal!.tenant;
       const receivedAt = now();
-      const batch = validateBatch(items, tenant, receivedAt, uuidv7Factory(receivedAt));
+      const trace = requestContext(request);
+      const batch = inSpanSync('validate', { 'adstream.events': items.length }, () => validateBatch(items, tenant, receivedAt, uuidv7Factory(receivedAt)), trace);
+      metrics.validated(items.length, batch);
       const accepted = batch.rows.length + batch.duplicates;
       const result = { accepted, rejected: batch.rejected, duplicates: batch.duplicates, errors: batch.errors };
       if (batch.rows.length === 0) return reply.code(400).send(result);
       try {
-        await opts.publisher.publish(tenant, batch.rows, batch.eventIds);
+        await withTraceContext(trace, () => opts.publisher.publish(tenant, batch.rows, batch.eventIds, receivedAt));
       } catch (err) {
+        metrics.refused(accepted, err instanceof MessageTooLargeError ? 'too_large' : 'unavailable');
         if (err instanceof MessageTooLargeError) throw new HttpError(413, err.message);
         if (err instanceof PublishError) {
           request.log.warn({ err: err.cause ?? err }, 'publish failed');
@@ -55,6 +62,7 @@ export async function eventsRoute(app: FastifyInstance, opts: EventsRouteOptions
         }
         throw err;
       }
+      metrics.accepted(accepted);
       return reply.code(202).send(result);
     },
   );

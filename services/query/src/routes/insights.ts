@@ -1,63 +1,86 @@
-import type { ClickHouseClient } from '@clickhouse/client';
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { computeKpis, type Totals } from '@adstream/shared/kpi';
-import { insightsTotalsSql } from '../insights-query.ts';
-import { parseRange } from '../time-range.ts';
-
-export interface InsightsRouteOptions {
-  clickhouse: ClickHouseClient;
-  database: string;
-  now?: () => number;
-}
+import { queryRows } from '../clickhouse-rows.ts';
+import { DEFAULT_SPAN_MS, defaultGranularity, GRANULARITIES, MAX_SPAN_MS, type Granularity } from '../queries/granularity.ts';
+import { insightsSeriesSql, insightsTotalsSql, type InsightsFilter } from '../queries/insights-query.ts';
+import { measuresFromRow } from '../queries/measures-row.ts';
+import type { MeasuresRow } from '../queries/measures-sql.ts';
+import { requestRange, rfc3339 } from '../request-range.ts';
+import type { KpiRouteOptions } from '../route-options.ts';
+import { bearerSecurity, errorResponses } from '../schemas/error.ts';
+import { measuresSchema, measuresShape } from '../schemas/measures.ts';
+import { choiceParam, idParam, platformParam, timeParam } from '../schemas/params.ts';
 
 const DAY_MS = 86_400_000;
-const params = z.strictObject({ id: z.string().min(1).max(128).regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces') });
-const query = z.strictObject({
-  from: z.string().optional(),
-  to: z.string().optional(),
-  platform: z.string().min(1).max(32).optional(),
+
+const querystring = z.strictObject({
+  from: timeParam.optional(),
+  to: timeParam.optional(),
+  platform: platformParam.optional(),
+  granularity: choiceParam(GRANULARITIES)
+    .optional()
+    .meta({ description: 'series bucket; default from the range: ≤ 6 h minute, ≤ 14 d hour, else day. Longest range: minute 3 d, hour 93 d, day 800 d' }),
 });
 
-function badRequest(message: string) {
-  return { statusCode: 400, error: 'Bad Request', message };
+const seriesPointSchema = z.object({ t: z.string().meta({ description: 'bucket start, RFC 3339 UTC' }), ...measuresShape }).meta({ id: 'SeriesPoint' });
+
+const responseSchema = z.object({
+  campaign_id: z.string(),
+  from: z.string(),
+  to: z.string(),
+  platform: z.string().nullable(),
+  granularity: z.enum(GRANULARITIES),
+  totals: measuresSchema,
+  series: z.array(seriesPointSchema).meta({ description: 'buckets with data, ascending; the first and last cover only the part inside the range' }),
+});
+
+/** Without a granularity the range may be as long as the coarsest one allows, and picks the granularity. */
+function rangeAndGranularity(query: z.output<typeof querystring>, nowMs: number) {
+  const asked: Granularity | undefined = query.granularity;
+  if (asked !== undefined) {
+    const range = requestRange(query, nowMs, { defaultSpanMs: DEFAULT_SPAN_MS[asked], maxSpanMs: MAX_SPAN_MS[asked], context: `for granularity=${asked}` });
+    return { range, granularity: asked };
+  }
+  const range = requestRange(query, nowMs, { defaultSpanMs: 7 * DAY_MS, maxSpanMs: MAX_SPAN_MS.day });
+  return { range, granularity: defaultGranularity(range.toMs - range.fromMs) };
 }
 
-type Row = Record<keyof Totals | 'unique_users', string | number>;
-
-export async function insightsRoute(app: FastifyInstance, opts: InsightsRouteOptions): Promise<void> {
+export async function insightsRoute(app: FastifyInstance, opts: KpiRouteOptions): Promise<void> {
   const now = opts.now ?? Date.now;
-  app.get('/v1/campaigns/:id/insights', { onRequest: app.requireScope('query') }, async (request, reply) => {
-    const p = params.safeParse(request.params);
-    if (!p.success) return reply.code(400).send(badRequest(`id: ${p.error.issues[0]!.message}`));
-    const q = query.safeParse(request.query);
-    if (!q.success) {
-      const issue = q.error.issues[0]!;
-      const name = issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : issue.path.join('.');
-      return reply.code(400).send(badRequest(`${name}: ${issue.code === 'unrecognized_keys' ? 'unknown parameter' : issue.message}`));
-    }
-    const range = parseRange(q.data.from, q.data.to, now(), 7 * DAY_MS, 400 * DAY_MS);
-    if (!range.ok) return reply.code(400).send(badRequest(`${range.parameter}: ${range.message}`));
-    const platform = q.data.platform?.toLowerCase();
-    const sql = insightsTotalsSql(opts.database, { tenant: request.principal!.tenant, campaignId: p.data.id, range: range.range, platform });
-    const result = await opts.clickhouse.query({ query: sql, format: 'JSONEachRow' });
-    const [row] = await result.json<Row>();
-    const totals: Totals = {
-      impressions: Number(row?.impressions ?? 0),
-      clicks: Number(row?.clicks ?? 0),
-      conversions: Number(row?.conversions ?? 0),
-      bids: Number(row?.bids ?? 0),
-      wins: Number(row?.wins ?? 0),
-      spend_micros: Number(row?.spend_micros ?? 0),
-      revenue_micros: Number(row?.revenue_micros ?? 0),
-    };
-    const { spend_micros: _s, revenue_micros: _r, ...counts } = totals;
-    return {
-      campaign_id: p.data.id,
-      from: new Date(range.range.fromMs).toISOString(),
-      to: new Date(range.range.toMs).toISOString(),
-      platform: platform ?? null,
-      totals: { ...counts, unique_users: Number(row?.unique_users ?? 0), ...computeKpis(totals) },
-    };
-  });
+  app.withTypeProvider<ZodTypeProvider>().get(
+    '/v1/campaigns/:id/insights',
+    {
+      onRequest: app.requireScope('query'),
+      schema: {
+        summary: 'A campaign’s totals and time series',
+        description:
+          'Measures of one campaign over [from, to), in total and per time bucket. Defaults: to = now, from = to − 7 d ' +
+          '(with a granularity: minute 6 h, hour 7 d, day 90 d). Read from the rollups; the parts of the range that do not fill a ' +
+          'whole rollup bucket are read from finer rollups or raw events, so nothing outside the range is counted.',
+        tags: ['kpis'],
+        security: bearerSecurity,
+        params: z.strictObject({ id: idParam.meta({ description: 'campaign id' }) }),
+        querystring,
+        response: { 200: responseSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { range, granularity } = rangeAndGranularity(request.query, now());
+      const filter: InsightsFilter = { tenant: request.principal!.tenant, campaignId: request.params.id, range, platform: request.query.platform };
+      const [totals, series] = await Promise.all([
+        queryRows<MeasuresRow>(opts.clickhouse, insightsTotalsSql(opts.database, filter)),
+        queryRows<MeasuresRow & { k: number }>(opts.clickhouse, insightsSeriesSql(opts.database, filter, granularity)),
+      ]);
+      return {
+        campaign_id: request.params.id,
+        from: rfc3339(range.fromMs),
+        to: rfc3339(range.toMs),
+        platform: request.query.platform ?? null,
+        granularity,
+        totals: measuresFromRow(totals[0]),
+        series: series.map((row) => ({ t: rfc3339(Number(row.k) * 1000), ...measuresFromRow(row) })),
+      };
+    },
+  );
 }

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest, FastifySchemaValidationError } from 'fastify';
 
 const REASONS: Record<number, string> = {
   400: 'Bad Request',
@@ -23,8 +23,24 @@ export function errorHandler(err: FastifyError, request: FastifyRequest, reply: 
     request.log.error({ err }, 'request failed');
     return reply.code(status).send({ statusCode: status, error: REASONS[status] ?? 'Error', message: 'internal error' });
   }
+  if (err.validation !== undefined && err.validation.length > 0) {
+    return reply.code(400).send({ statusCode: 400, error: REASONS[400], message: validationMessage(err.validation[0]!, err.validationContext) });
+  }
   let message = err.message;
   if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') message = `unsupported Content-Type "${request.headers['content-type'] ?? ''}": use application/json or application/x-ndjson`;
   if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') message = `body exceeds the ${request.routeOptions.bodyLimit ?? ''} byte limit`;
   return reply.code(status).send({ statusCode: status, error: REASONS[status] ?? 'Error', message });
+}
+
+/**
+ * A route-schema failure as `<parameter>: <what is wrong>`. The issue's path
+ * names the parameter; an unknown parameter has no path of its own, so it is
+ * read from the issue's parameters (zod: `keys`, ajv: `additionalProperty`).
+ */
+function validationMessage(issue: FastifySchemaValidationError, context: string | undefined): string {
+  const params = issue.params as { keys?: unknown; additionalProperty?: unknown };
+  if (Array.isArray(params.keys) && params.keys.length > 0) return `${params.keys.join(', ')}: unknown parameter`;
+  if (typeof params.additionalProperty === 'string') return `${params.additionalProperty}: unknown parameter`;
+  const name = issue.instancePath.replace(/^\//, '').replaceAll('/', '.');
+  return `${name === '' ? (context ?? 'request') : name}: ${issue.message ?? 'is invalid'}`;
 }
