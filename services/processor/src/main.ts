@@ -1,6 +1,6 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { createClickHouse } from '@adstream/shared/clickhouse';
-import { ensureTopology } from '@adstream/shared/jetstream-topology';
+import { ensureDeadLetterStream, ensureTopology } from '@adstream/shared/jetstream-topology';
 import { createLogger } from '@adstream/shared/logger';
 import { migrate } from '@adstream/shared/migrate';
 import { connectNats } from '@adstream/shared/nats-connection';
@@ -33,6 +33,7 @@ async function main(): Promise<void> {
   }
   const nc = await connectNats(config.NATS_URL, config.NATS_NAME, log);
   if (config.JETSTREAM_PROVISION) await ensureTopology(await jetstreamManager(nc), topology);
+  else await ensureDeadLetterStream(await jetstreamManager(nc), topology);
   const consumer = await jetstream(nc).consumers.get(topology.stream, topology.consumer);
   observeConsumerLag(() => consumer.info(), { stream: topology.stream, consumer: topology.consumer });
   let stopping = false;

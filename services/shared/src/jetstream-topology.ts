@@ -36,6 +36,23 @@ async function ensureStream(jsm: JetStreamManager, config: Partial<StreamConfig>
   }
 }
 
+/**
+ * The processor's own output stream. The operator provisions only the events
+ * stream and its consumer, so the processor ensures this one even when
+ * `JETSTREAM_PROVISION=false`; without it dead-lettering would fail in a cluster.
+ */
+export async function ensureDeadLetterStream(jsm: JetStreamManager, cfg: TopologyConfig): Promise<void> {
+  await ensureStream(jsm, {
+    name: cfg.deadLetterStream,
+    subjects: [`${cfg.subjectPrefix}.deadletter.>`],
+    retention: RetentionPolicy.Limits,
+    storage: StorageType.File,
+    discard: DiscardPolicy.Old,
+    num_replicas: cfg.replicas,
+    max_age: nanos(14 * 24 * 3600 * 1000),
+  });
+}
+
 export async function ensureTopology(jsm: JetStreamManager, cfg: TopologyConfig): Promise<void> {
   await ensureStream(jsm, {
     name: cfg.stream,
@@ -49,15 +66,7 @@ export async function ensureTopology(jsm: JetStreamManager, cfg: TopologyConfig)
     max_msg_size: cfg.maxMsgSize,
     duplicate_window: nanos(cfg.duplicateWindowMs),
   });
-  await ensureStream(jsm, {
-    name: cfg.deadLetterStream,
-    subjects: [`${cfg.subjectPrefix}.deadletter.>`],
-    retention: RetentionPolicy.Limits,
-    storage: StorageType.File,
-    discard: DiscardPolicy.Old,
-    num_replicas: cfg.replicas,
-    max_age: nanos(14 * 24 * 3600 * 1000),
-  });
+  await ensureDeadLetterStream(jsm, cfg);
   const consumer = {
     durable_name: cfg.consumer,
     ack_policy: AckPolicy.Explicit,
