@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { headers, type NatsConnection } from '@nats-io/nats-core';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { encodeBody, HEADER_COUNT, HEADER_FORMAT, HEADER_TENANT, MESSAGE_FORMAT_VERSION } from '@adstream/shared/message-format';
-import { eventSubject } from '@adstream/shared/jetstream-topology';
+import { tenantEventSubject } from '@adstream/shared/jetstream-topology';
 import { HEADER_RECEIVED_AT } from '@adstream/shared/telemetry/freshness';
 import { injectTraceContext } from '@adstream/shared/telemetry/nats-trace-context';
 import { endSpan, SpanKind, startSpan, tracingEnabled } from '@adstream/shared/telemetry/tracing';
@@ -31,13 +31,6 @@ export interface JetStreamPublisherOptions {
   stream: string;
   subjectPrefix: string;
   timeoutMs: number;
-}
-
-const SAFE_TOKEN = /^[A-Za-z0-9_-]{1,64}$/;
-
-/** Tenants become subject tokens; names that are not valid tokens are hashed. */
-function tenantToken(tenant: string): string {
-  return SAFE_TOKEN.test(tenant) ? tenant : `h${createHash('sha256').update(tenant).digest('hex').slice(0, 24)}`;
 }
 
 /**
@@ -91,7 +84,7 @@ export class JetStreamPublisher implements EventPublisher {
     if (span) injectTraceContext(h, span);
     const started = performance.now();
     try {
-      const ack = await this.#js.publish(eventSubject(this.#opts, tenantToken(tenant)), body, {
+      const ack = await this.#js.publish(tenantEventSubject(this.#opts.subjectPrefix, tenant), body, {
         msgID: messageId(tenant, eventIds),
         headers: h,
         timeout: this.#opts.timeoutMs,

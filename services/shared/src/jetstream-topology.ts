@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { AckPolicy, DiscardPolicy, JetStreamApiError, RetentionPolicy, StorageType, type JetStreamManager, type StreamConfig } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/nats-core';
 
@@ -20,6 +21,18 @@ export interface TopologyConfig {
 }
 
 export const eventSubject = (cfg: Pick<TopologyConfig, 'subjectPrefix'>, tenantToken: string) => `${cfg.subjectPrefix}.events.${tenantToken}`;
+const SAFE_TOKEN = /^[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * The subject a tenant's events travel on. Tenant names that are not valid
+ * subject tokens are hashed; ingest publishes on it and the query service's
+ * stats filter the stream by it, so both must use this one definition.
+ */
+export function tenantEventSubject(subjectPrefix: string, tenant: string): string {
+  const token = SAFE_TOKEN.test(tenant) ? tenant : `h${createHash('sha256').update(tenant).digest('hex').slice(0, 24)}`;
+  return eventSubject({ subjectPrefix }, token);
+}
+
 export const deadLetterSubject = (cfg: Pick<TopologyConfig, 'subjectPrefix'>, reason: string) => `${cfg.subjectPrefix}.deadletter.${reason}`;
 
 function isNotFound(err: unknown): boolean {

@@ -8,7 +8,7 @@ import { pipelineFigures } from './pipeline-figures.ts';
 import type { PipelineStats, StatsBody, TenantStats } from './stats-schema.ts';
 import { tenantFigures } from './tenant-figures.ts';
 import { tenantStatsSql, windowBefore } from './tenant-stats-sql.ts';
-import { tenantEventSubject } from './tenant-subject.ts';
+import { tenantEventSubject } from '@adstream/shared/jetstream-topology';
 import { TtlCache } from './ttl-cache.ts';
 
 export interface JetStreamSource {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tenantEventSubject } from '../src/stats/tenant-subject.ts';
+import { tenantEventSubject } from '../src/jetstream-topology.ts';
 
 describe('tenantEventSubject', () => {
   it('uses a tenant that is a valid subject token as is', () => {
